@@ -1,0 +1,76 @@
+import pg from 'pg';
+
+/** The one database interface the runtime uses: PostgreSQL through pg, or embedded PGlite. */
+export interface Db {
+  readonly kind: 'postgres' | 'pglite';
+  query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** A postgres:// URL; unset means the embedded PGlite in dataDir. */
+  url?: string | undefined;
+  /** Where PGlite keeps its files (CARDO_DATA_DIR/pglite). */
+  dataDir?: string | undefined;
+  /** For tests: the schema every connection works in. */
+  schema?: string | undefined;
+  max?: number | undefined;
+}
+
+export async function openDb(options: DbOptions): Promise<Db> {
+  return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
+}
+
+function openPostgres(url: string, options: DbOptions): Db {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  if (options.schema) {
+    const setPath = `SET search_path TO ${quoteIdent(options.schema)}, public`;
+    pool.on('connect', (client) => void client.query(setPath));
+  }
+  const run = async <R extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
+    (await client.query<R>(sql, params as unknown[])).rows;
+  return {
+    kind: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Db = {
+          kind: 'postgres',
+          query: (sql, params) => run(client, sql, params),
+          transaction: (inner) => inner(tx),
+          close: async () => undefined,
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const lite = await PGlite.create(dataDir ?? 'memory://');
+  type Queryable = Pick<typeof lite, 'query'>;
+  const wrap = (q: Queryable, inTx: boolean): Db => ({
+    kind: 'pglite',
+    query: async (sql, params) => (await q.query<never>(sql, params)).rows,
+    transaction: (fn) => (inTx ? fn(wrap(q, true)) : lite.transaction((tx) => fn(wrap(tx, true)))),
+    close: () => (inTx ? Promise.resolve() : lite.close()),
+  });
+  return wrap(lite, false);
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,74 @@
+/**
+ * The one registry of Cardo error codes: each with an HTTP status and a message a user can
+ * read. Metadata problems (CARDO_ERR_META_*) are reported by `cardo validate` and the studio;
+ * their status is what the studio API answers when it refuses metadata.
+ */
+export const ERRORS = {
+  // Metadata files
+  CARDO_ERR_META_READ: { status: 400, message: 'The file cannot be read.' },
+  CARDO_ERR_META_JSON_SYNTAX: { status: 400, message: 'The file is not valid JSON.' },
+  CARDO_ERR_META_UNKNOWN_FILE: { status: 400, message: 'The file is not a known kind of metadata.' },
+  CARDO_ERR_META_SCHEMA_REF: { status: 400, message: '"$schema" does not point at the meta-schema of this kind of file.' },
+  CARDO_ERR_META_SCHEMA: { status: 400, message: 'The file does not match its meta-schema.' },
+  CARDO_ERR_META_NAME_MISMATCH: { status: 400, message: 'The name inside the file differs from the file name.' },
+  CARDO_ERR_META_DUPLICATE_NAME: { status: 400, message: 'Two definitions share a name.' },
+  CARDO_ERR_META_MISSING_APP: { status: 400, message: 'metadata/app.json is missing.' },
+  CARDO_ERR_META_UNKNOWN_ENTITY: { status: 400, message: 'No such entity.' },
+  CARDO_ERR_META_UNKNOWN_FIELD: { status: 400, message: 'No such field.' },
+  CARDO_ERR_META_NOT_A_REFERENCE: { status: 400, message: 'A dot path goes through a field that is not a reference.' },
+  CARDO_ERR_META_FIELD_TYPE: { status: 400, message: 'The field has the wrong type for this use.' },
+  CARDO_ERR_META_SYSTEM_FIELD: { status: 400, message: 'System fields are not declared in metadata.' },
+  CARDO_ERR_META_TITLE: { status: 400, message: 'An entity needs exactly one of titleField and titleTemplate.' },
+  CARDO_ERR_META_STAGES_MISSING: { status: 400, message: 'A stage field needs the entity to declare stages.' },
+  CARDO_ERR_META_STAGE_FIELD: { status: 400, message: 'Stages are declared but there is not exactly one stage field.' },
+  CARDO_ERR_META_UNKNOWN_VALUE: { status: 400, message: 'The value is not one of the field\'s options.' },
+  CARDO_ERR_META_DEFAULT: { status: 400, message: 'The default value does not suit the field.' },
+  CARDO_ERR_META_RANGE: { status: 400, message: 'min is greater than max.' },
+  CARDO_ERR_META_CONDITION_OPERATOR: { status: 400, message: 'The operator does not apply to this field type.' },
+  CARDO_ERR_META_CONDITION_VALUE: { status: 400, message: 'The value does not suit the field.' },
+  CARDO_ERR_META_CONDITION_DEPTH: { status: 400, message: 'The condition is nested too deeply or has too many terms.' },
+  CARDO_ERR_META_EXPRESSION: { status: 400, message: 'The expression cannot be parsed.' },
+  CARDO_ERR_META_TEMPLATE: { status: 400, message: 'The template is malformed.' },
+  CARDO_ERR_META_UNKNOWN_ROLE: { status: 400, message: 'No such role.' },
+  CARDO_ERR_META_UNKNOWN_RECIPIENT: { status: 400, message: 'The recipient does not resolve to users.' },
+  CARDO_ERR_META_UNKNOWN_VIEW: { status: 400, message: 'No such list view.' },
+  CARDO_ERR_META_UNKNOWN_TAB: { status: 400, message: 'No such form tab.' },
+  CARDO_ERR_META_UNKNOWN_CATEGORY: { status: 400, message: 'No such calendar category.' },
+  CARDO_ERR_META_UNKNOWN_REPORT: { status: 400, message: 'No such report.' },
+  CARDO_ERR_META_UNKNOWN_CALENDAR: { status: 400, message: 'No such calendar.' },
+  CARDO_ERR_META_UNKNOWN_WORKFLOW: { status: 400, message: 'No such workflow.' },
+  CARDO_ERR_META_UNKNOWN_METRIC: { status: 400, message: 'The plan\'s metric field has no option for this metric.' },
+  CARDO_ERR_META_LOCALE: { status: 400, message: 'The label lacks a locale of the application, or uses one it does not declare.' },
+  CARDO_ERR_META_BPMN: { status: 400, message: 'The BPMN file cannot be parsed.' },
+  CARDO_ERR_META_BPMN_ATTRIBUTE: { status: 400, message: 'A cardo: attribute is invalid.' },
+  CARDO_ERR_META_DOCX: { status: 400, message: 'The .docx template cannot be read.' },
+  CARDO_ERR_META_TEMPLATE_FILE: { status: 400, message: 'A document template needs both <name>.json and <name>.docx.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A metadata problem, reported as a value, never thrown. */
+export interface Problem {
+  code: ErrorCode;
+  /** Path of the file relative to the metadata directory, with forward slashes. */
+  file: string;
+  /** RFC 6901 JSON pointer into the file ('' for the whole file; an element id for BPMN). */
+  pointer: string;
+  message: string;
+  /** 1-based line and column, when known. */
+  line?: number;
+  column?: number;
+}
+
+/** An error carrying a registered code; rendered as problem+json by the HTTP layer. */
+export class CardoError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  constructor(code: ErrorCode, detail?: string) {
+    super(detail ?? ERRORS[code].message);
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.detail = detail;
+  }
+}
