@@ -18,10 +18,6 @@ export type EntityName = string;
  */
 export type Name1 = string;
 /**
- * An identifier used inside a file (list, tab, rule, stage): lower_snake_case.
- */
-export type Name2 = string;
-/**
  * Name of an entity: lower_snake_case; also its table name and API path segment.
  */
 export type EntityName1 = string;
@@ -71,14 +67,7 @@ export type FieldName2 = string;
 /**
  * An identifier used inside a file (list, tab, rule, stage): lower_snake_case.
  */
-export type Name3 = string;
-/**
- * @minItems 1
- *
- * This interface was referenced by `Notification`'s JSON-Schema
- * via the `definition` "recipients".
- */
-export type Recipients = [Recipient, ...Recipient[]];
+export type Name2 = string;
 /**
  * owner (the record's owner); field:<user field>; role:<role>; manager:owner or manager:field:<user field> (that user's manager).
  *
@@ -90,9 +79,16 @@ export type Recipient = string;
  * @minItems 1
  *
  * This interface was referenced by `Notification`'s JSON-Schema
+ * via the `definition` "recipients".
+ */
+export type Recipients = Recipient[];
+/**
+ * @minItems 1
+ *
+ * This interface was referenced by `Notification`'s JSON-Schema
  * via the `definition` "channels".
  */
-export type Channels = ['inApp' | 'email', ...('inApp' | 'email')[]];
+export type Channels = ('inApp' | 'email')[];
 /**
  * A message template: text with {{path}} placeholders naming fields of the record, e.g. "Meeting with {{counterparty.brand}}".
  *
@@ -122,7 +118,7 @@ export type FieldName5 = string;
 /**
  * An identifier used inside a file (list, tab, rule, stage): lower_snake_case.
  */
-export type Name4 = string;
+export type Name3 = string;
 /**
  * Name of a field: camelCase, starting with a letter.
  */
@@ -226,7 +222,7 @@ export type Field = {
    * @minItems 1
    * @maxItems 500
    */
-  options?: [Option, ...Option[]];
+  options?: Option[];
   target?: EntityName2;
   /**
    * What happens to this record when the referenced one is deleted: restrict (refuse the delete), cascade (delete this one too) or setNull (clear the reference).
@@ -281,7 +277,7 @@ export type FieldType =
 /**
  * An identifier used inside a file (list, tab, rule, stage): lower_snake_case.
  */
-export type Name5 = string;
+export type Name4 = string;
 /**
  * Name of an entity: lower_snake_case; also its table name and API path segment.
  */
@@ -304,10 +300,10 @@ export type Tab = {
   /**
    * @minItems 1
    */
-  sections?: [Section, ...Section[]];
+  sections?: Section[];
   entity?: EntityName3;
   via?: FieldName8;
-  view?: Name6;
+  view?: Name5;
   dateField?: FieldName9;
 };
 /**
@@ -321,7 +317,7 @@ export type FieldName8 = string;
 /**
  * An identifier used inside a file (list, tab, rule, stage): lower_snake_case.
  */
-export type Name6 = string;
+export type Name5 = string;
 /**
  * Name of a field: camelCase, starting with a letter.
  */
@@ -340,7 +336,7 @@ export type NotificationTrigger = {
    *
    * @minItems 1
    */
-  fields?: [FieldName, ...FieldName[]];
+  fields?: FieldName[];
   dateField?: FieldName10;
   offset?: Duration1;
 };
@@ -420,7 +416,7 @@ export interface App {
    *
    * @minItems 1
    */
-  locales: [string, ...string[]];
+  locales: string[];
   /**
    * The language used when a user has not chosen one; must be one of locales.
    */
@@ -442,7 +438,7 @@ export interface App {
    *
    * @minItems 1
    */
-  menu: [MenuSection, ...MenuSection[]];
+  menu: MenuSection[];
 }
 /**
  * A text shown to users, one entry per locale, e.g. {"ru": "Контрагент", "en": "Counterparty"}.
@@ -464,7 +460,7 @@ export interface MenuSection {
   /**
    * @minItems 1
    */
-  items: [MenuItem, ...MenuItem[]];
+  items: MenuItem[];
 }
 /**
  * One menu entry: an entity's list, a calendar, a report, or a built-in page.
@@ -475,7 +471,10 @@ export interface MenuSection {
 export interface MenuItem {
   entity?: EntityName;
   view?: Name1;
-  calendar?: Name2;
+  /**
+   * A calendar from calendars/ (its file name without .json).
+   */
+  calendar?: string;
   /**
    * A report from reports/.
    */
@@ -508,13 +507,13 @@ export interface Automation {
    *
    * @minItems 1
    */
-  on: ['create' | 'update' | 'delete', ...('create' | 'update' | 'delete')[]];
+  on: ('create' | 'update' | 'delete')[];
   /**
    * For updates: only when one of these fields changes.
    *
    * @minItems 1
    */
-  fields?: [FieldName, ...FieldName[]];
+  fields?: FieldName[];
   when?: Condition;
   /**
    * The actions, run in order.
@@ -522,180 +521,7 @@ export interface Automation {
    * @minItems 1
    * @maxItems 20
    */
-  do:
-    | [Action]
-    | [Action, Action]
-    | [Action, Action, Action]
-    | [Action, Action, Action, Action]
-    | [Action, Action, Action, Action, Action]
-    | [Action, Action, Action, Action, Action, Action]
-    | [Action, Action, Action, Action, Action, Action, Action]
-    | [Action, Action, Action, Action, Action, Action, Action, Action]
-    | [Action, Action, Action, Action, Action, Action, Action, Action, Action]
-    | [Action, Action, Action, Action, Action, Action, Action, Action, Action, Action]
-    | [Action, Action, Action, Action, Action, Action, Action, Action, Action, Action, Action]
-    | [
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action
-      ]
-    | [
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action
-      ]
-    | [
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action
-      ]
-    | [
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action
-      ]
-    | [
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action
-      ]
-    | [
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action
-      ]
-    | [
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action
-      ]
-    | [
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action
-      ]
-    | [
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action,
-        Action
-      ];
+  do: Action[];
   enabled?: boolean;
 }
 /**
@@ -707,13 +533,13 @@ export interface Condition {
    *
    * @minItems 1
    */
-  $and?: [Condition1, ...Condition1[]];
+  $and?: Condition1[];
   /**
    * At least one of these conditions holds.
    *
    * @minItems 1
    */
-  $or?: [Condition1, ...Condition1[]];
+  $or?: Condition1[];
   $not?: Condition2;
   /**
    * A field (or dot path) and the value it must equal, or an operator object.
@@ -739,7 +565,7 @@ export interface Condition {
    * This interface was referenced by `Condition6`'s JSON-Schema definition
    * via the `patternProperty` "^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*){0,3}$".
    */
-  [k: string]: Scalar | ConditionOperators | [Condition1, ...Condition1[]] | Condition2 | undefined;
+  [k: string]: Scalar | ConditionOperators | Condition1[] | Condition2 | undefined;
 }
 /**
  * Cardo's one condition language, used by list filters, color rules, notifications, automations, reports and calendars. An object of {field: value} or {field: {$op: value}}, combined with $and, $or and $not. Fields may be dot paths through references (counterparty.status). Values may be the variables $me (the current user), $today and $now, optionally shifted by a duration: "$today-P14D".
@@ -750,13 +576,13 @@ export interface Condition1 {
    *
    * @minItems 1
    */
-  $and?: [Condition1, ...Condition1[]];
+  $and?: Condition1[];
   /**
    * At least one of these conditions holds.
    *
    * @minItems 1
    */
-  $or?: [Condition1, ...Condition1[]];
+  $or?: Condition1[];
   $not?: Condition2;
   /**
    * A field (or dot path) and the value it must equal, or an operator object.
@@ -782,7 +608,7 @@ export interface Condition1 {
    * This interface was referenced by `Condition6`'s JSON-Schema definition
    * via the `patternProperty` "^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*){0,3}$".
    */
-  [k: string]: Scalar | ConditionOperators | [Condition1, ...Condition1[]] | Condition2 | undefined;
+  [k: string]: Scalar | ConditionOperators | Condition1[] | Condition2 | undefined;
 }
 /**
  * Cardo's one condition language, used by list filters, color rules, notifications, automations, reports and calendars. An object of {field: value} or {field: {$op: value}}, combined with $and, $or and $not. Fields may be dot paths through references (counterparty.status). Values may be the variables $me (the current user), $today and $now, optionally shifted by a duration: "$today-P14D".
@@ -793,13 +619,13 @@ export interface Condition2 {
    *
    * @minItems 1
    */
-  $and?: [Condition1, ...Condition1[]];
+  $and?: Condition1[];
   /**
    * At least one of these conditions holds.
    *
    * @minItems 1
    */
-  $or?: [Condition1, ...Condition1[]];
+  $or?: Condition1[];
   $not?: Condition2;
   /**
    * A field (or dot path) and the value it must equal, or an operator object.
@@ -825,7 +651,7 @@ export interface Condition2 {
    * This interface was referenced by `Condition6`'s JSON-Schema definition
    * via the `patternProperty` "^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*){0,3}$".
    */
-  [k: string]: Scalar | ConditionOperators | [Condition1, ...Condition1[]] | Condition2 | undefined;
+  [k: string]: Scalar | ConditionOperators | Condition1[] | Condition2 | undefined;
 }
 /**
  * Comparison operators for one field; several operators in one object must all hold.
@@ -946,7 +772,7 @@ export interface SetFieldAction {
 export interface LinkAction {
   action: 'link';
   to: FieldName2;
-  kind?: Name3;
+  kind?: Name2;
 }
 /**
  * Start a BPMN process from workflows/ for the triggering record.
@@ -995,11 +821,11 @@ export interface Calendar {
   /**
    * @minItems 1
    */
-  categories: [CalendarCategory, ...CalendarCategory[]];
+  categories: CalendarCategory[];
   /**
    * @minItems 1
    */
-  sources: [CalendarSource, ...CalendarSource[]];
+  sources: CalendarSource[];
 }
 /**
  * This interface was referenced by `Calendar`'s JSON-Schema
@@ -1020,7 +846,7 @@ export interface CalendarSource {
   end?: FieldName4;
   duration?: FieldName5;
   title: Template;
-  category?: Name4;
+  category?: Name3;
   categoryField?: FieldName6;
   when?: Condition1;
 }
@@ -1054,244 +880,20 @@ export interface Entity {
    * @minItems 1
    * @maxItems 500
    */
-  fields: [Field, ...Field[]];
+  fields: Field[];
   /**
    * The ordered stages used by this entity's stage field.
    *
    * @minItems 2
    * @maxItems 50
    */
-  stages?: [Stage, Stage, ...Stage[]];
+  stages?: Stage[];
   /**
    * Rules that find records which would be duplicates of the one being saved.
    *
    * @maxItems 20
    */
-  duplicateRules?:
-    | []
-    | [DuplicateRule]
-    | [DuplicateRule, DuplicateRule]
-    | [DuplicateRule, DuplicateRule, DuplicateRule]
-    | [DuplicateRule, DuplicateRule, DuplicateRule, DuplicateRule]
-    | [DuplicateRule, DuplicateRule, DuplicateRule, DuplicateRule, DuplicateRule]
-    | [DuplicateRule, DuplicateRule, DuplicateRule, DuplicateRule, DuplicateRule, DuplicateRule]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ]
-    | [
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule,
-        DuplicateRule
-      ];
+  duplicateRules?: DuplicateRule[];
   form: Form;
   /**
    * Named list views; the first one is the default.
@@ -1299,7 +901,7 @@ export interface Entity {
    * @minItems 1
    * @maxItems 50
    */
-  lists: [ListView, ...ListView[]];
+  lists: ListView[];
 }
 /**
  * A text shown to users, one entry per locale, e.g. {"ru": "Контрагент", "en": "Counterparty"}.
@@ -1330,7 +932,7 @@ export interface Label5 {
  * via the `definition` "option".
  */
 export interface Option {
-  value: Name5;
+  value: Name4;
   label: Label;
   color?: Color;
 }
@@ -1343,13 +945,13 @@ export interface Condition3 {
    *
    * @minItems 1
    */
-  $and?: [Condition1, ...Condition1[]];
+  $and?: Condition1[];
   /**
    * At least one of these conditions holds.
    *
    * @minItems 1
    */
-  $or?: [Condition1, ...Condition1[]];
+  $or?: Condition1[];
   $not?: Condition2;
   /**
    * A field (or dot path) and the value it must equal, or an operator object.
@@ -1375,7 +977,7 @@ export interface Condition3 {
    * This interface was referenced by `Condition6`'s JSON-Schema definition
    * via the `patternProperty` "^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*){0,3}$".
    */
-  [k: string]: Scalar | ConditionOperators | [Condition1, ...Condition1[]] | Condition2 | undefined;
+  [k: string]: Scalar | ConditionOperators | Condition1[] | Condition2 | undefined;
 }
 /**
  * This interface was referenced by `Entity`'s JSON-Schema
@@ -1407,12 +1009,7 @@ export interface DuplicateRule {
    * @minItems 1
    * @maxItems 5
    */
-  fields:
-    | [FieldName]
-    | [FieldName, FieldName]
-    | [FieldName, FieldName, FieldName]
-    | [FieldName, FieldName, FieldName, FieldName]
-    | [FieldName, FieldName, FieldName, FieldName, FieldName];
+  fields: FieldName[];
   /**
    * exact: equal after normalization; fuzzy: trigram similarity at least the threshold.
    */
@@ -1441,7 +1038,7 @@ export interface Form {
    * @minItems 1
    * @maxItems 30
    */
-  tabs: [Tab, ...Tab[]];
+  tabs: Tab[];
 }
 /**
  * This interface was referenced by `Entity`'s JSON-Schema
@@ -1457,7 +1054,7 @@ export interface Section {
   /**
    * @minItems 1
    */
-  fields: [FieldName, ...FieldName[]];
+  fields: FieldName[];
 }
 /**
  * This interface was referenced by `Entity`'s JSON-Schema
@@ -1472,7 +1069,7 @@ export interface ListView {
    * @minItems 1
    * @maxItems 50
    */
-  columns: [FieldPath, ...FieldPath[]];
+  columns: FieldPath[];
   sort?: Sort;
   filter?: Condition4;
   /**
@@ -1480,223 +1077,7 @@ export interface ListView {
    *
    * @maxItems 20
    */
-  quickFilters?:
-    | []
-    | [QuickFilter]
-    | [QuickFilter, QuickFilter]
-    | [QuickFilter, QuickFilter, QuickFilter]
-    | [QuickFilter, QuickFilter, QuickFilter, QuickFilter]
-    | [QuickFilter, QuickFilter, QuickFilter, QuickFilter, QuickFilter]
-    | [QuickFilter, QuickFilter, QuickFilter, QuickFilter, QuickFilter, QuickFilter]
-    | [QuickFilter, QuickFilter, QuickFilter, QuickFilter, QuickFilter, QuickFilter, QuickFilter]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ]
-    | [
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter,
-        QuickFilter
-      ];
+  quickFilters?: QuickFilter[];
   /**
    * Fields the user may group this list by; the first is not applied until chosen.
    */
@@ -1718,13 +1099,13 @@ export interface Condition4 {
    *
    * @minItems 1
    */
-  $and?: [Condition1, ...Condition1[]];
+  $and?: Condition1[];
   /**
    * At least one of these conditions holds.
    *
    * @minItems 1
    */
-  $or?: [Condition1, ...Condition1[]];
+  $or?: Condition1[];
   $not?: Condition2;
   /**
    * A field (or dot path) and the value it must equal, or an operator object.
@@ -1750,7 +1131,7 @@ export interface Condition4 {
    * This interface was referenced by `Condition6`'s JSON-Schema definition
    * via the `patternProperty` "^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*){0,3}$".
    */
-  [k: string]: Scalar | ConditionOperators | [Condition1, ...Condition1[]] | Condition2 | undefined;
+  [k: string]: Scalar | ConditionOperators | Condition1[] | Condition2 | undefined;
 }
 /**
  * This interface was referenced by `Entity`'s JSON-Schema
@@ -1804,13 +1185,13 @@ export interface Condition5 {
    *
    * @minItems 1
    */
-  $and?: [Condition1, ...Condition1[]];
+  $and?: Condition1[];
   /**
    * At least one of these conditions holds.
    *
    * @minItems 1
    */
-  $or?: [Condition1, ...Condition1[]];
+  $or?: Condition1[];
   $not?: Condition2;
   /**
    * A field (or dot path) and the value it must equal, or an operator object.
@@ -1836,7 +1217,7 @@ export interface Condition5 {
    * This interface was referenced by `Condition6`'s JSON-Schema definition
    * via the `patternProperty` "^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*){0,3}$".
    */
-  [k: string]: Scalar | ConditionOperators | [Condition1, ...Condition1[]] | Condition2 | undefined;
+  [k: string]: Scalar | ConditionOperators | Condition1[] | Condition2 | undefined;
 }
 export interface PlanFactReport {
   /**
@@ -1850,19 +1231,19 @@ export interface PlanFactReport {
   /**
    * @minItems 1
    */
-  metrics: [Metric, ...Metric[]];
+  metrics: Metric[];
   /**
    * Rows of the report.
    *
    * @minItems 1
    */
-  groupBy: ['department' | 'employee', ...('department' | 'employee')[]];
+  groupBy: ('department' | 'employee')[];
   /**
    * The period lengths a user may choose.
    *
    * @minItems 1
    */
-  periods: [ReportPeriod, ...ReportPeriod[]];
+  periods: ReportPeriod[];
 }
 /**
  * Where targets come from: one record per employee, period and metric.
@@ -1901,11 +1282,11 @@ export interface AggregateReport {
    * @minItems 1
    * @maxItems 3
    */
-  groupBy: [Grouping] | [Grouping, Grouping] | [Grouping, Grouping, Grouping];
+  groupBy: Grouping[];
   /**
    * @minItems 1
    */
-  measures: [Measure, ...Measure[]];
+  measures: Measure[];
   sort?: Sort;
   /**
    * How the report is drawn.
@@ -1937,7 +1318,7 @@ export interface Roles {
   /**
    * @minItems 1
    */
-  roles: [Role, ...Role[]];
+  roles: Role[];
 }
 /**
  * This interface was referenced by `Roles`'s JSON-Schema
@@ -2005,13 +1386,13 @@ export interface Condition6 {
    *
    * @minItems 1
    */
-  $and?: [Condition1, ...Condition1[]];
+  $and?: Condition1[];
   /**
    * At least one of these conditions holds.
    *
    * @minItems 1
    */
-  $or?: [Condition1, ...Condition1[]];
+  $or?: Condition1[];
   $not?: Condition2;
   /**
    * A field (or dot path) and the value it must equal, or an operator object.
@@ -2037,5 +1418,5 @@ export interface Condition6 {
    * This interface was referenced by `Condition6`'s JSON-Schema definition
    * via the `patternProperty` "^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*){0,3}$".
    */
-  [k: string]: Scalar | ConditionOperators | [Condition1, ...Condition1[]] | Condition2 | undefined;
+  [k: string]: Scalar | ConditionOperators | Condition1[] | Condition2 | undefined;
 }

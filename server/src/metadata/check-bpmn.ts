@@ -1,0 +1,84 @@
+import { roleExists, type Checker } from './cross-refs.js';
+import { flowElements, parseBpmn, type BpmnElement } from './bpmn.js';
+import type { MetadataFile } from './load.js';
+
+const DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+const START_ON = ['manual', 'create', 'update'];
+
+/** BPMN files parse, and their cardo: attributes name real entities, fields, roles and tabs. */
+export async function checkWorkflows(c: Checker, workflows: readonly MetadataFile[]): Promise<void> {
+  for (const file of workflows) {
+    let parsed;
+    try {
+      parsed = await parseBpmn(file.bytes.toString('utf8'));
+    } catch (error) {
+      const message = (error as Error).message.replace(/\s*\n\s*/g, '; ');
+      c.add('CARDO_ERR_META_BPMN', file.path, '', message);
+      continue;
+    }
+    for (const warning of parsed.warnings) {
+      const id = warning.element?.id;
+      c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file.path, id ? `/${id}` : '', warning.message);
+    }
+    const processes = (parsed.definitions.rootElements ?? []).filter((e) => e.$type === 'bpmn:Process');
+    if (processes.length === 0) c.add('CARDO_ERR_META_BPMN', file.path, '', 'The file defines no bpmn:process.');
+    for (const process of processes) checkProcess(c, file.path, process);
+  }
+}
+
+function checkProcess(c: Checker, file: string, process: BpmnElement): void {
+  const p = `/${process.id ?? ''}`;
+  const entityName = process.entity as string | undefined;
+  let entity: string | undefined;
+  if (!entityName) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, p, 'The process needs cardo:entity: the entity whose records it runs for.');
+  else if (c.entity(file, `${p}/cardo:entity`, entityName)) entity = entityName;
+  const startOn = process.startOn as string | undefined;
+  if (startOn !== undefined && !START_ON.includes(startOn)) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${p}/cardo:startOn`, `cardo:startOn must be one of ${START_ON.join(', ')}.`);
+  const startWhen = process.startWhen as string | undefined;
+  if (startWhen !== undefined && entity) {
+    let condition: unknown;
+    try {
+      condition = JSON.parse(startWhen);
+    } catch {
+      c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${p}/cardo:startWhen`, 'cardo:startWhen must be a JSON condition.');
+    }
+    if (condition !== undefined) c.condition(file, `${p}/cardo:startWhen`, entity, condition);
+  }
+  const roots: Record<string, string> = entity ? { record: entity } : {};
+  const variables = ['outcome', 'comment', 'initiator', 'me', 'now', 'values'];
+  for (const element of flowElements(process)) {
+    const ep = `/${element.id ?? ''}`;
+    if (element.$type === 'bpmn:UserTask') {
+      const role = element.candidateRole as string | undefined;
+      if (role && !roleExists(c, role)) c.add('CARDO_ERR_META_UNKNOWN_ROLE', file, `${ep}/cardo:candidateRole`, `There is no role "${role}" in roles.json.`);
+      const assignee = element.assignee as string | undefined;
+      if (assignee !== undefined) {
+        const match = /^\$\{(.+)\}$/s.exec(assignee.trim());
+        if (!match) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:assignee`, 'cardo:assignee is an expression in ${…}, e.g. ${record.owner}.');
+        else if (entity) c.expression(file, `${ep}/cardo:assignee`, match[1] as string, roots, ['initiator']);
+      }
+      if (!role && assignee === undefined) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'A user task needs cardo:assignee or cardo:candidateRole.');
+      const form = element.form as string | undefined;
+      if (form && entity && !c.index.entities.get(entity)?.form.tabs.some((t) => t.name === form)) c.add('CARDO_ERR_META_UNKNOWN_TAB', file, `${ep}/cardo:form`, `Entity "${entity}" has no form tab "${form}".`);
+      const due = element.due as string | undefined;
+      if (due !== undefined && !DURATION.test(due)) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:due`, `"${due}" is not an ISO-8601 duration such as P3D or PT4H.`);
+      const outcomes = element.outcomes as string | undefined;
+      if (outcomes !== undefined && !/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/.test(outcomes)) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:outcomes`, 'cardo:outcomes is a comma-separated list of lower_snake names, e.g. approve,return.');
+      const title = element.title as string | undefined;
+      if (title && entity) c.template(file, `${ep}/cardo:title`, entity, title);
+    }
+    if (element.$type === 'bpmn:ServiceTask' && element.action !== undefined) {
+      if (element.action !== 'setField') c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:action`, 'The only cardo:action is setField.');
+      else if (!element.field || element.value === undefined) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="setField" needs cardo:field and cardo:value.');
+      else if (entity) {
+        c.path(file, `${ep}/cardo:field`, entity, element.field as string);
+        c.expression(file, `${ep}/cardo:value`, element.value as string, roots, variables);
+      }
+    }
+    const condition = element.conditionExpression as BpmnElement | undefined;
+    if (condition && typeof condition.body === 'string') c.expression(file, `${ep}/conditionExpression`, condition.body, roots, variables);
+    const timer = (element.eventDefinitions as BpmnElement[] | undefined)?.find((d) => d.$type === 'bpmn:TimerEventDefinition');
+    const duration = (timer?.timeDuration as BpmnElement | undefined)?.body;
+    if (typeof duration === 'string' && !DURATION.test(duration.trim())) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/timeDuration`, `"${duration}" is not an ISO-8601 duration.`);
+  }
+}
