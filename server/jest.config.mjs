@@ -14,6 +14,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  setupFilesAfterEnv: ['<rootDir>/test/setup-cjs-interop.ts'],
 };
 
 export default {

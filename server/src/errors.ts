@@ -43,6 +43,33 @@ export const ERRORS = {
   CARDO_ERR_META_BPMN_ATTRIBUTE: { status: 400, message: 'A cardo: attribute is invalid.' },
   CARDO_ERR_META_DOCX: { status: 400, message: 'The .docx template cannot be read.' },
   CARDO_ERR_META_TEMPLATE_FILE: { status: 400, message: 'A document template needs both <name>.json and <name>.docx.' },
+  CARDO_ERR_META_INVALID: { status: 400, message: 'The metadata has problems; nothing was applied.' },
+  CARDO_ERR_META_DESTRUCTIVE: { status: 409, message: 'The change drops or narrows data; it is applied only when explicitly allowed.' },
+
+  // HTTP API
+  CARDO_ERR_API_VALIDATION: { status: 400, message: 'The request is not valid.' },
+  CARDO_ERR_API_BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  CARDO_ERR_API_BAD_CONDITION: { status: 400, message: 'The filter condition is not valid.' },
+  CARDO_ERR_API_UNKNOWN_ENTITY: { status: 404, message: 'There is no such entity.' },
+  CARDO_ERR_API_NOT_FOUND: { status: 404, message: 'There is no such record.' },
+  CARDO_ERR_API_ROUTE_NOT_FOUND: { status: 404, message: 'There is no such route.' },
+  CARDO_ERR_API_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  CARDO_ERR_API_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
+  CARDO_ERR_API_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable; try again shortly.' },
+  CARDO_ERR_SERVER_INTERNAL: { status: 500, message: 'An unexpected error occurred; it has been logged.' },
+
+  // Authentication and access
+  CARDO_ERR_AUTH_REQUIRED: { status: 401, message: 'Log in first.' },
+  CARDO_ERR_AUTH_INVALID: { status: 401, message: 'Wrong login or password.' },
+  CARDO_ERR_AUTH_THROTTLED: { status: 429, message: 'Too many failed logins; wait a minute and try again.' },
+  CARDO_ERR_AUTH_FORBIDDEN: { status: 403, message: 'You may not do this.' },
+
+  // Records
+  CARDO_ERR_RECORD_DUPLICATE: { status: 409, message: 'A record like this already exists.' },
+  CARDO_ERR_RECORD_UNIQUE: { status: 409, message: 'Another record already has this value.' },
+  CARDO_ERR_RECORD_REFERENCED: { status: 409, message: 'Other records refer to this one; it cannot be deleted.' },
+  CARDO_ERR_RECORD_STALE: { status: 412, message: 'The record was changed by someone else; reload it and try again.' },
+  CARDO_ERR_RECORD_VERSION_REQUIRED: { status: 428, message: 'Send the version you edited (If-Match header or version in the body).' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -60,15 +87,29 @@ export interface Problem {
   column?: number;
 }
 
-/** An error carrying a registered code; rendered as problem+json by the HTTP layer. */
+/** One problem with one part of a request, e.g. {path: '/phone', message: 'Not a phone number.'}. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/**
+ * An error carrying a registered code; rendered as problem+json (RFC 9457) by the one HTTP
+ * error handler. `extra` adds members such as `duplicates` to the problem body.
+ */
 export class CardoError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: string | undefined;
-  constructor(code: ErrorCode, detail?: string) {
-    super(detail ?? ERRORS[code].message);
+  readonly errors: readonly FieldError[] | undefined;
+  readonly extra: Readonly<Record<string, unknown>> | undefined;
+  constructor(code: ErrorCode, detail?: string, options: { errors?: readonly FieldError[]; extra?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(detail ?? ERRORS[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CardoError';
     this.code = code;
     this.status = ERRORS[code].status;
     this.detail = detail;
+    this.errors = options.errors;
+    this.extra = options.extra;
   }
 }

@@ -9,9 +9,12 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.DATABASE_URL || globalThis.__cardoPglite) return;
-  const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const db = await PGlite.create('memory://');
+  // Same extensions as createPglite() in src/db (global setup cannot import project ESM).
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const db = await PGlite.create('memory://', { extensions: { pg_trgm } });
+  await db.exec('CREATE EXTENSION IF NOT EXISTS pg_trgm');
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 32 });
   await server.start();
   const address = server.getServerConn();

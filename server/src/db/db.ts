@@ -1,8 +1,11 @@
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 /** The one database interface the runtime uses: PostgreSQL through pg, or embedded PGlite. */
 export interface Db {
   readonly kind: 'postgres' | 'pglite';
+  /** The embedded instance, for the schema tools that need to share it (PGlite has one session). */
+  readonly pglite?: PGlite;
   query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
@@ -23,8 +26,26 @@ export async function openDb(options: DbOptions): Promise<Db> {
   return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
 }
 
+/**
+ * How values come back from the database, the same for pg and PGlite: dates stay
+ * 'YYYY-MM-DD' (never shifted by the process time zone), timestamps become ISO strings,
+ * numerics and bigint counts become numbers.
+ */
+const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
+const toIso = (value: string) => new Date(value.includes('T') || /[+-]\d\d(:\d\d)?$/.test(value) ? value : `${value}Z`).toISOString();
+export const TYPE_PARSERS: Record<number, (value: string) => unknown> = {
+  [OID.int8]: Number,
+  [OID.numeric]: Number,
+  [OID.date]: (value) => value,
+  [OID.timestamp]: toIso,
+  [OID.timestamptz]: (value) => new Date(value).toISOString(),
+};
+const pgTypes = {
+  getTypeParser: (oid: number, format?: string) => TYPE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
+};
+
 function openPostgres(url: string, options: DbOptions): Db {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes as pg.CustomTypesConfig });
   if (options.schema) {
     const setPath = `SET search_path TO ${quoteIdent(options.schema)}, public`;
     pool.on('connect', (client) => void client.query(setPath));
@@ -59,11 +80,11 @@ function openPostgres(url: string, options: DbOptions): Db {
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Db> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const lite = await PGlite.create(dataDir ?? 'memory://');
+  const lite = await createPglite(dataDir ?? 'memory://');
   type Queryable = Pick<typeof lite, 'query'>;
   const wrap = (q: Queryable, inTx: boolean): Db => ({
     kind: 'pglite',
+    pglite: lite,
     query: async (sql, params) => (await q.query<never>(sql, params)).rows,
     transaction: (fn) => (inTx ? fn(wrap(q, true)) : lite.transaction((tx) => fn(wrap(tx, true)))),
     close: () => (inTx ? Promise.resolve() : lite.close()),
@@ -73,4 +94,10 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** An embedded PostgreSQL with the extensions Cardo uses (pg_trgm for fuzzy duplicates and search). */
+export async function createPglite(dataDir: string): Promise<PGlite> {
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
+  return PGlite.create(dataDir, { extensions: { pg_trgm }, parsers: TYPE_PARSERS });
 }

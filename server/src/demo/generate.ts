@@ -5,7 +5,7 @@
 import { Faker, base, ru } from '@faker-js/faker';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { withInnChecksum } from './inn.js';
-import { normalizeBrand, normalizeEmail } from './normalize.js';
+import { normalizeBrand, normalizeEmail } from '../records/normalize.js';
 import { toUuidV7 } from './uuid.js';
 import {
   BRAND_PREFIXES,
@@ -32,7 +32,7 @@ import {
 } from './vocabulary.js';
 import type { City, Industry } from './vocabulary.js';
 
-export { normalizeBrand, normalizeEmail, normalizePhone } from './normalize.js';
+export { normalizeBrand, normalizeEmail, normalizePhone } from '../records/normalize.js';
 export { isValidInn } from './inn.js';
 export { INDUSTRIES, LOST_REASONS } from './vocabulary.js';
 

@@ -192,6 +192,7 @@ function checkField(c: Checker, file: string, p: string, e: Entity, f: Field): v
   c.label(file, `${p}/label`, f.label);
   if (SYSTEM_FIELD_NAMES.has(f.name)) c.add('CARDO_ERR_META_SYSTEM_FIELD', file, `${p}/name`, `"${f.name}" is a system field every record has; do not declare it.`);
   if (f.type === 'reference' && f.target) c.entity(file, `${p}/target`, f.target);
+  if (f.required && f.onDelete === 'setNull') c.add('CARDO_ERR_META_FIELD_TYPE', file, `${p}/onDelete`, `"${f.name}" is required, so deleting the record it points to cannot clear it; use restrict or cascade.`);
   if (f.type === 'stage' && !e.stages) c.add('CARDO_ERR_META_STAGES_MISSING', file, `${p}/type`, `"${f.name}" is a stage field but the entity declares no stages.`);
   if (f.options) {
     c.duplicates(file, (i) => `${p}/options/${i}/value`, f.options.map((o) => o.value), 'options');

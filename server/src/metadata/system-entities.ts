@@ -37,12 +37,12 @@ export const SYSTEM_ENTITIES: readonly Entity[] = [
     { name: 'head', label: l('Head', 'Руководитель'), type: 'user' },
   ]),
   entity('sys_role_assignment', l('Role assignment', 'Назначение роли'), l('Role assignments', 'Назначения ролей'), 'role', [
-    { name: 'user', label: l('User', 'Пользователь'), type: 'user', required: true },
+    { name: 'user', label: l('User', 'Пользователь'), type: 'user', required: true, onDelete: 'cascade' },
     { name: 'role', label: l('Role', 'Роль'), type: 'string', required: true, maxLength: 48 },
   ]),
   entity('sys_substitution', l('Substitution', 'Замещение'), l('Substitutions', 'Замещения'), 'reason', [
-    { name: 'absentUser', label: l('Absent user', 'Отсутствующий'), type: 'user', required: true },
-    { name: 'deputy', label: l('Deputy', 'Заместитель'), type: 'user', required: true },
+    { name: 'absentUser', label: l('Absent user', 'Отсутствующий'), type: 'user', required: true, onDelete: 'cascade' },
+    { name: 'deputy', label: l('Deputy', 'Заместитель'), type: 'user', required: true, onDelete: 'cascade' },
     { name: 'from', label: l('From', 'С'), type: 'date', required: true },
     { name: 'to', label: l('To', 'По'), type: 'date', required: true },
     { name: 'reason', label: l('Reason', 'Причина'), type: 'string', maxLength: 500 },
@@ -75,7 +75,7 @@ export const SYSTEM_ENTITIES: readonly Entity[] = [
     { name: 'form', label: l('Form', 'Форма'), type: 'string', maxLength: 64, hidden: true },
   ]),
   entity('sys_notification', l('Notification', 'Уведомление'), l('Notifications', 'Уведомления'), 'subject', [
-    { name: 'recipient', label: l('Recipient', 'Получатель'), type: 'user', required: true },
+    { name: 'recipient', label: l('Recipient', 'Получатель'), type: 'user', required: true, onDelete: 'cascade' },
     { name: 'subject', label: l('Subject', 'Тема'), type: 'string', required: true, maxLength: 500 },
     { name: 'body', label: l('Text', 'Текст'), type: 'text' },
     { name: 'recordEntity', label: l('Record entity', 'Сущность записи'), type: 'string', maxLength: 48 },

@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,36 +11,69 @@ import { minimalMetadata, writeFixture } from '../helpers/metadata-fixture.js';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/cardo.js', import.meta.url));
+const metadataDir = fileURLToPath(new URL('../../../metadata/', import.meta.url));
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** The built `cardo` command with the embedded database: no DATABASE_URL. */
-async function cardo(args: string[], env: Record<string, string>) {
+/** The environment of a fresh machine: no DATABASE_URL, so the embedded PGlite. */
+function embeddedEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const { DATABASE_URL: _ignored, ...rest } = process.env;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...rest, ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return { ...rest, LOG_LEVEL: 'warn', ...env };
 }
 
-describe('cardo start on the embedded database', () => {
-  it('validates the metadata, opens PGlite in CARDO_DATA_DIR, and says what it does not serve', async () => {
-    const metadata = await writeFixture(minimalMetadata());
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('cardo start on the embedded database (what `npm start` runs)', () => {
+  it('serves the CRM with demo data: log in as a demo user and list counterparties', async () => {
     const data = await mkdtemp(path.join(tmpdir(), 'cardo-data-'));
-    dirs.push(metadata, data);
-    const result = await cardo(['start'], { CARDO_METADATA_DIR: metadata, CARDO_DATA_DIR: data });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^metadata: .* — 2 entities, 2 roles/m);
-    expect(result.stdout).toMatch(/^database: embedded PGlite in .*pglite \(PostgreSQL \d+\.\d+.*\) — reachable$/m);
-    expect(result.stdout).toMatch(/nothing is served/);
+    dirs.push(data);
+    const port = await freePort();
+    const child = spawn(process.execPath, [bin, 'start'], { env: embeddedEnv({ CARDO_METADATA_DIR: metadataDir, CARDO_DATA_DIR: data, PORT: String(port), CARDO_DEMO_PASSWORD: 'demo-password-1' }) });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setInterval(() => {
+          if (output.includes('Cardo is running at')) {
+            clearInterval(timer);
+            resolve();
+          }
+          if (child.exitCode !== null) {
+            clearInterval(timer);
+            reject(new Error(`cardo start exited: ${output}`));
+          }
+        }, 200);
+      });
+      expect(output).toMatch(/administrator: login "admin", password "[a-z0-9-]{20,}"/);
+      expect(output).toMatch(/demo data: .*300 counterparty/);
+      expect(output).toContain(`Cardo is running at http://127.0.0.1:${port}`);
+      const base = `http://127.0.0.1:${port}`;
+      const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'sales1', password: 'demo-password-1' }) });
+      expect(login.status).toBe(200);
+      const { token } = (await login.json()) as { token: string };
+      const list = await fetch(`${base}/api/data/counterparty?limit=5`, { headers: { authorization: `Bearer ${token}` } });
+      expect(list.status).toBe(200);
+      const page = (await list.json()) as { items: unknown[]; total: number };
+      expect(page.items).toHaveLength(5);
+      expect(page.total).toBe(300);
+      expect((await fetch(`${base}/ready`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect(child.exitCode).toBe(0);
     expect(existsSync(path.join(data, 'pglite', 'PG_VERSION'))).toBe(true);
-  }, 90_000);
+  }, 240_000);
 
   it('refuses to start on invalid metadata, naming the problem', async () => {
     const files = minimalMetadata() as Record<string, { fields: Array<{ type: string }> }>;
@@ -47,9 +81,13 @@ describe('cardo start on the embedded database', () => {
     const metadata = await writeFixture(files);
     const data = await mkdtemp(path.join(tmpdir(), 'cardo-data-'));
     dirs.push(metadata, data);
-    const result = await cardo(['start'], { CARDO_METADATA_DIR: metadata, CARDO_DATA_DIR: data });
+    const result = await run(process.execPath, [bin, 'start'], { env: embeddedEnv({ CARDO_METADATA_DIR: metadata, CARDO_DATA_DIR: data }), timeout: 60_000 }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/entities\/client\.json:\/fields\/0\/type CARDO_ERR_META_SCHEMA/);
+    expect(result.stderr).toMatch(/1 problem\(s\)/);
     expect(existsSync(path.join(data, 'pglite'))).toBe(false);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 // The normalizers behind duplicate rules (DESIGN.md §3): two values collide when their
-// normalized forms are equal. The demo generator and its tests share them.
+// normalized forms are equal. Records, the demo generator and tests share them.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CountryCode } from 'libphonenumber-js';
 
@@ -25,4 +25,26 @@ export function normalizeBrand(s: string): string {
     .split(/\s+/u)
     .filter((token) => token !== '' && !LEGAL_FORMS.has(token))
     .join(' ');
+}
+
+export function normalizeText(s: string): string {
+  return s.trim().toLowerCase().replace(/\s+/gu, ' ');
+}
+
+export type Normalizer = 'phone' | 'email' | 'name' | 'text';
+
+/** The normalized form a duplicate rule compares; null when there is nothing to compare. */
+export function normalizeFor(kind: Normalizer, value: unknown, region: CountryCode = 'RU'): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const text = String(value);
+  switch (kind) {
+    case 'phone':
+      return normalizePhone(text, region);
+    case 'email':
+      return normalizeEmail(text) || null;
+    case 'name':
+      return normalizeBrand(text) || null;
+    case 'text':
+      return normalizeText(text) || null;
+  }
 }

@@ -1,0 +1,37 @@
+// Child process: the Cardo runtime as `cardo start` runs it (createRuntime + listen), with
+// CARDO_DEMO=false and LOG_LEVEL=warn, plus an IPC hook to trace the SQL it issues.
+import { openRuntime } from './runtime.mjs';
+
+const databaseUrl = process.env.CARDO_BENCH_DATABASE_URL;
+const { runtime } = await openRuntime(databaseUrl, { logger: { level: 'warn' } });
+
+// Tracing wraps the runtime's Db (and the Db of each transaction); off, it costs nothing.
+let trace = null;
+const wrapped = new WeakSet();
+const wrap = (db) => {
+  if (wrapped.has(db)) return db;
+  wrapped.add(db);
+  const query = db.query.bind(db);
+  const transaction = db.transaction.bind(db);
+  db.query = (sql, params) => {
+    if (trace) trace.push(sql);
+    return query(sql, params);
+  };
+  db.transaction = (fn) => transaction((tx) => fn(wrap(tx)));
+  return db;
+};
+wrap(runtime.db);
+
+await runtime.app.listen({ port: 0, host: '127.0.0.1' });
+process.on('message', (message) => {
+  if (message?.type === 'trace-start') {
+    trace = [];
+    process.send({ type: 'trace-started', id: message.id });
+  }
+  if (message?.type === 'trace-stop') {
+    process.send({ type: 'trace', id: message.id, statements: trace ?? [] });
+    trace = null;
+  }
+  if (message?.type === 'stop') runtime.close().then(() => process.exit(0));
+});
+process.send({ type: 'ready', port: runtime.app.server.address().port, pid: process.pid, notes: runtime.notes });

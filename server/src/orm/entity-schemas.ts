@@ -1,0 +1,288 @@
+import { createHash } from 'node:crypto';
+import { EntitySchema } from '@mikro-orm/core';
+import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../compile/compile.js';
+
+/**
+ * The compiled model as MikroORM EntitySchemas: the target the schema diff (plan/apply)
+ * compares the database with. One table per entity, one column per stored field, plus the
+ * normalized duplicate-key columns, foreign keys and the indexes the runtime's queries need.
+ *
+ * Secondary indexes are declared as raw `create index` statements with deterministic names
+ * that encode what they index (`<table>_<column>_idx|uq|trgm|gin`): MikroORM then compares
+ * them by name only, which is exact because the name changes whenever the definition does,
+ * and it cannot express an operator class (`gin_trgm_ops`) structurally anyway.
+ */
+
+/** Tables Cardo keeps that are not entities (never exposed through the record API). */
+export const INTERNAL_TABLES = ['sys_credential', 'sys_session'] as const;
+
+/**
+ * Marks the columns holding duplicate-rule keys in the database itself, so a plan can tell
+ * them from fields: they are derived from the record, and dropping one loses nothing.
+ */
+export const DUPLICATE_KEY_COMMENT = 'cardo: duplicate-rule key (derived)';
+
+/** PostgreSQL truncates identifiers longer than this, which would make every diff differ. */
+const MAX_IDENTIFIER = 63;
+
+/** Above this many characters a value can outgrow a btree entry (2704 bytes, 4 bytes a character). */
+const MAX_BTREE_VARCHAR = 500;
+
+export type IndexKind = 'idx' | 'uq' | 'trgm' | 'gin';
+
+/** `<table>_<column>_<suffix>`, shortened with a hash of the full name when it exceeds 63 characters. */
+export function constraintName(table: string, column: string, suffix: string): string {
+  const full = `${table}_${column}_${suffix}`;
+  if (full.length <= MAX_IDENTIFIER) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, MAX_IDENTIFIER - suffix.length - hash.length - 2)}_${hash}_${suffix}`;
+}
+
+/** The SQL type of a column as PostgreSQL spells it in DDL. */
+export function sqlType(type: ColumnType): string {
+  switch (type.kind) {
+    case 'varchar':
+      return `varchar(${type.length})`;
+    case 'numeric':
+      return `numeric(${type.precision},${type.scale})`;
+    case 'integer':
+      return 'int';
+    default:
+      return type.kind;
+  }
+}
+
+type PropertyDef = Record<string, unknown>;
+
+/** MikroORM property options for a scalar column of the given type. */
+function scalarProperty(column: string, type: ColumnType, nullable: boolean): PropertyDef {
+  const base = { fieldName: column, nullable };
+  switch (type.kind) {
+    case 'varchar':
+      return { ...base, type: 'string', columnType: sqlType(type), length: type.length };
+    case 'text':
+      return { ...base, type: 'text', columnType: 'text' };
+    case 'integer':
+      return { ...base, type: 'integer', columnType: 'int' };
+    case 'numeric':
+      return { ...base, type: 'decimal', columnType: sqlType(type), precision: type.precision, scale: type.scale };
+    case 'boolean':
+      return { ...base, type: 'boolean', columnType: 'boolean' };
+    case 'date':
+      return { ...base, type: 'date', columnType: 'date' };
+    case 'timestamptz':
+      return { ...base, type: 'datetime', columnType: 'timestamptz' };
+    case 'uuid':
+      return { ...base, type: 'uuid', columnType: 'uuid' };
+    case 'text[]':
+      return { ...base, type: 'string[]', columnType: 'text[]' };
+  }
+}
+
+const DELETE_RULE = { restrict: 'restrict', cascade: 'cascade', setNull: 'set null' } as const;
+
+function referenceProperty(table: string, column: string, target: string, onDelete: keyof typeof DELETE_RULE, nullable: boolean, primary = false): PropertyDef {
+  return {
+    kind: 'm:1',
+    entity: () => target,
+    fieldName: column,
+    columnType: 'uuid',
+    nullable,
+    primary,
+    deleteRule: DELETE_RULE[onDelete],
+    // Ids never change, so ON UPDATE is moot; stating it keeps the diff from depending on defaults.
+    updateRule: 'no action',
+    foreignKeyName: constraintName(table, column, 'fkey'),
+  };
+}
+
+/** System columns have fixed types whatever the generic field model says (id is a UUID, not a string). */
+function systemProperty(entity: EntityModel, field: FieldModel): PropertyDef {
+  switch (field.name) {
+    case 'id':
+      return { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true };
+    case 'createdAt':
+    case 'updatedAt':
+      return scalarProperty(field.column, { kind: 'timestamptz' }, false);
+    case 'version':
+      return { ...scalarProperty(field.column, { kind: 'integer' }, false), default: 1 };
+    default:
+      // createdBy, updatedBy, owner: users who may be deleted later, so SET NULL.
+      if (field.target) return referenceProperty(entity.table, field.column, field.target, 'setNull', true);
+      return scalarProperty(field.column, field.columnType ?? { kind: 'text' }, true);
+  }
+}
+
+function fieldProperty(entity: EntityModel, field: FieldModel): PropertyDef | undefined {
+  if (field.system) return systemProperty(entity, field);
+  if (!field.columnType) return undefined;
+  const nullable = !field.required;
+  if (field.target && (field.type === 'reference' || field.type === 'user' || field.type === 'file')) {
+    return referenceProperty(entity.table, field.column, field.target, field.onDelete, nullable);
+  }
+  return scalarProperty(field.column, field.columnType, nullable);
+}
+
+/** Field names a condition reads: keys that are not operators, first segment of dot paths. */
+export function conditionFields(condition: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(condition)) {
+    for (const item of condition) conditionFields(item, into);
+  } else if (condition && typeof condition === 'object') {
+    for (const [key, value] of Object.entries(condition)) {
+      if (key.startsWith('$')) conditionFields(value, into);
+      else into.add(key.split('.')[0] ?? key);
+    }
+  }
+  return into;
+}
+
+/** Fields a list view sorts, filters or groups by; the runtime queries them on every page. */
+function listFields(entity: EntityModel): Set<string> {
+  const names = new Set<string>();
+  for (const list of entity.lists) {
+    for (const part of (list.sort ?? '').split(',')) {
+      const name = part.trim().replace(/^[-+]/, '').split('.')[0];
+      if (name) names.add(name);
+    }
+    conditionFields(list.filter, names);
+    for (const quick of list.quickFilters ?? []) conditionFields(quick.filter, names);
+    for (const group of list.groupBy ?? []) names.add(group);
+  }
+  return names;
+}
+
+function isText(type: ColumnType | undefined): boolean {
+  return type?.kind === 'varchar' || type?.kind === 'text';
+}
+
+/** The index a queried column gets: btree where a btree entry always fits, trigram or GIN otherwise. */
+function queryIndexKind(type: ColumnType): IndexKind {
+  if (type.kind === 'text[]') return 'gin';
+  if (type.kind === 'text' || (type.kind === 'varchar' && type.length > MAX_BTREE_VARCHAR)) return 'trgm';
+  return 'idx';
+}
+
+export interface IndexSpec {
+  name: string;
+  column: string;
+  kind: IndexKind;
+  /** The full `create index` statement (schema-qualified table from MikroORM). */
+  sql: (table: string) => string;
+}
+
+function indexSql(name: string, column: string, kind: IndexKind): (table: string) => string {
+  const q = (id: string) => `"${id}"`;
+  switch (kind) {
+    case 'uq':
+      // A partial unique index: NULL (no key to compare) never collides, and concurrent inserts
+      // of the same key are serialized by the index itself.
+      return (table) => `create unique index ${q(name)} on ${table} (${q(column)}) where ${q(column)} is not null`;
+    case 'trgm':
+      return (table) => `create index ${q(name)} on ${table} using gin (${q(column)} gin_trgm_ops)`;
+    case 'gin':
+      return (table) => `create index ${q(name)} on ${table} using gin (${q(column)})`;
+    case 'idx':
+      return (table) => `create index ${q(name)} on ${table} (${q(column)})`;
+  }
+}
+
+/** Every secondary index of an entity's table, deduplicated by name. */
+export function entityIndexes(entity: EntityModel): IndexSpec[] {
+  const specs = new Map<string, IndexSpec>();
+  const add = (column: string, kind: IndexKind) => {
+    const name = constraintName(entity.table, column, kind);
+    if (!specs.has(name)) specs.set(name, { name, column, kind, sql: indexSql(name, column, kind) });
+  };
+  const uniqueColumns = new Set(entity.columns.filter((f) => f.unique).map((f) => f.column));
+  for (const field of entity.columns) {
+    if (field.name === 'id') continue;
+    if (field.unique) add(field.column, 'uq');
+    else if (field.target) add(field.column, 'idx');
+  }
+  add('created_at', 'idx');
+  for (const name of listFields(entity)) {
+    const field = entity.field.get(name);
+    if (!field?.columnType || field.name === 'id' || uniqueColumns.has(field.column)) continue;
+    add(field.column, queryIndexKind(field.columnType));
+  }
+  for (const field of entity.searchFields) {
+    if (field.columnType && isText(field.columnType)) add(field.column, 'trgm');
+  }
+  for (const rule of entity.duplicateRules) {
+    add(rule.column, rule.match === 'fuzzy' ? 'trgm' : rule.action === 'block' ? 'uq' : 'idx');
+  }
+  return [...specs.values()];
+}
+
+function toIndexOptions(specs: readonly IndexSpec[]) {
+  return specs.map((spec) => ({
+    name: spec.name,
+    expression: (_columns: unknown, table: { name: string; schema?: string }) => spec.sql(quoteTable(table)),
+  }));
+}
+
+/** Qualified like MikroORM's own DDL: the default schema (public) is left implicit. */
+function quoteTable(table: { name: string; schema?: string }): string {
+  const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
+  return table.schema && table.schema !== 'public' ? `${q(table.schema)}.${q(table.name)}` : q(table.name);
+}
+
+export function toEntitySchema(entity: EntityModel): EntitySchema {
+  const properties: Record<string, PropertyDef> = {};
+  for (const field of entity.columns) {
+    const prop = fieldProperty(entity, field);
+    if (prop) properties[field.name] = prop;
+  }
+  for (const rule of entity.duplicateRules) {
+    // The property is named after the column: field names are camelCase, so they cannot clash.
+    properties[rule.column] = { type: 'string', columnType: 'varchar(1024)', length: 1024, fieldName: rule.column, nullable: true, comment: DUPLICATE_KEY_COMMENT };
+  }
+  return new EntitySchema({
+    name: entity.name,
+    tableName: entity.table,
+    properties,
+    indexes: toIndexOptions(entityIndexes(entity)),
+  } as never);
+}
+
+/** Password hashes live apart from sys_user so no record query can ever select them. */
+function credentialSchema(): EntitySchema {
+  const table = 'sys_credential';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false, true),
+      passwordHash: scalarProperty('password_hash', { kind: 'text' }, false),
+      updatedAt: scalarProperty('updated_at', { kind: 'timestamptz' }, false),
+    },
+  } as never);
+}
+
+/** Login sessions: only the sha256 of the token is stored, so a leaked table grants nothing. */
+function sessionSchema(): EntitySchema {
+  const table = 'sys_session';
+  const indexes: IndexSpec[] = [
+    { name: constraintName(table, 'user_id', 'idx'), column: 'user_id', kind: 'idx', sql: indexSql(constraintName(table, 'user_id', 'idx'), 'user_id', 'idx') },
+    { name: constraintName(table, 'token_hash', 'uq'), column: 'token_hash', kind: 'uq', sql: indexSql(constraintName(table, 'token_hash', 'uq'), 'token_hash', 'uq') },
+    { name: constraintName(table, 'expires_at', 'idx'), column: 'expires_at', kind: 'idx', sql: indexSql(constraintName(table, 'expires_at', 'idx'), 'expires_at', 'idx') },
+  ];
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
+      user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false),
+      tokenHash: { type: 'character', columnType: 'char(64)', length: 64, fieldName: 'token_hash', nullable: false },
+      createdAt: scalarProperty('created_at', { kind: 'timestamptz' }, false),
+      expiresAt: scalarProperty('expires_at', { kind: 'timestamptz' }, false),
+      lastSeenAt: scalarProperty('last_seen_at', { kind: 'timestamptz' }, false),
+    },
+    indexes: toIndexOptions(indexes),
+  } as never);
+}
+
+/** One EntitySchema per entity of the model (application and system), plus the internal tables. */
+export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
+  return [...[...model.entities.values()].map(toEntitySchema), credentialSchema(), sessionSchema()];
+}

@@ -1,0 +1,78 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { CompiledModel } from '../compile/compile.js';
+import type { Db } from '../db/db.js';
+import { quoteIdent } from '../db/db.js';
+import { CardoError } from '../errors.js';
+import type { Actor } from './records.service.js';
+import { assertUuid } from './records.service.js';
+import { titleColumns, titleOf, toApiRecord } from './record-mapping.js';
+
+export interface RecordRef {
+  entity: string;
+  id: string;
+}
+
+export interface LinkView {
+  id: string;
+  kind: string;
+  automatic: boolean;
+  direction: 'outgoing' | 'incoming';
+  record: { entity: string; id: string; title: string };
+  createdAt: string;
+}
+
+async function assertExists(db: Db, model: CompiledModel, ref: RecordRef, path: string): Promise<void> {
+  const entity = model.entities.get(ref.entity);
+  if (!entity) throw new CardoError('CARDO_ERR_API_VALIDATION', `There is no entity "${ref.entity}".`, { errors: [{ path: `${path}/entity`, message: 'Unknown entity.' }] });
+  assertUuid(ref.id, `${path}/id`);
+  const [row] = await db.query(`SELECT 1 FROM ${quoteIdent(entity.table)} WHERE id = $1`, [ref.id]);
+  if (!row) throw new CardoError('CARDO_ERR_API_VALIDATION', `There is no ${ref.entity} ${ref.id}.`, { errors: [{ path: `${path}/id`, message: 'No such record.' }] });
+}
+
+/** Links two records (manually, or by an automation); linking the same pair twice is a no-op. */
+export async function createLink(db: Db, model: CompiledModel, from: RecordRef, to: RecordRef, kind: string, options: { actor: Actor; automatic?: boolean; now?: Date }): Promise<{ id: string; created: boolean }> {
+  await assertExists(db, model, from, '/from');
+  await assertExists(db, model, to, '/to');
+  if (from.entity === to.entity && from.id === to.id) throw new CardoError('CARDO_ERR_API_VALIDATION', 'A record cannot be linked to itself.', { errors: [{ path: '/to', message: 'Same as from.' }] });
+  const [existing] = await db.query<{ id: string }>(
+    `SELECT id FROM sys_link WHERE ((from_entity = $1 AND from_id = $2 AND to_entity = $3 AND to_id = $4) OR (from_entity = $3 AND from_id = $4 AND to_entity = $1 AND to_id = $2)) AND kind = $5`,
+    [from.entity, from.id, to.entity, to.id, kind],
+  );
+  if (existing) return { id: existing.id, created: false };
+  const id = uuidv7();
+  const at = (options.now ?? new Date()).toISOString();
+  await db.query(
+    `INSERT INTO sys_link (id, created_at, updated_at, created_by, updated_by, owner, version, from_entity, from_id, to_entity, to_id, kind, automatic) VALUES ($1, $2, $2, $3, $3, $3, 1, $4, $5, $6, $7, $8, $9)`,
+    [id, at, options.actor.userId, from.entity, from.id, to.entity, to.id, kind, options.automatic === true],
+  );
+  return { id, created: true };
+}
+
+export async function deleteLink(db: Db, id: string): Promise<void> {
+  assertUuid(id);
+  const rows = await db.query(`DELETE FROM sys_link WHERE id = $1 RETURNING id`, [id]);
+  if (rows.length === 0) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no link ${id}.`);
+}
+
+/** A record's links in both directions, each with the other record's title. */
+export async function linksOf(db: Db, model: CompiledModel, ref: RecordRef): Promise<LinkView[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT id, kind, automatic, created_at, from_entity, from_id, to_entity, to_id FROM sys_link
+      WHERE (from_entity = $1 AND from_id = $2) OR (to_entity = $1 AND to_id = $2) ORDER BY created_at DESC LIMIT 500`,
+    [ref.entity, ref.id],
+  );
+  const views: LinkView[] = [];
+  for (const row of rows) {
+    const outgoing = row.from_entity === ref.entity && row.from_id === ref.id;
+    const other = { entity: String(outgoing ? row.to_entity : row.from_entity), id: String(outgoing ? row.to_id : row.from_id) };
+    const entity = model.entities.get(other.entity);
+    let title = other.id;
+    if (entity) {
+      const cols = ['id', ...titleColumns(entity).map((f) => quoteIdent(f.column))].join(', ');
+      const [target] = await db.query(`SELECT ${cols} FROM ${quoteIdent(entity.table)} WHERE id = $1`, [other.id]);
+      if (target) title = titleOf(entity, toApiRecord(entity, target));
+    }
+    views.push({ id: String(row.id), kind: String(row.kind), automatic: row.automatic === true, direction: outgoing ? 'outgoing' : 'incoming', record: { ...other, title }, createdAt: String(row.created_at) });
+  }
+  return views;
+}

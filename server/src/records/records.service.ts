@@ -1,0 +1,221 @@
+import { v7 as uuidv7 } from 'uuid';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { CompiledModel, EntityModel, FieldModel } from '../compile/compile.js';
+import type { Db } from '../db/db.js';
+import { quoteIdent } from '../db/db.js';
+import { CardoError, type FieldError } from '../errors.js';
+import { writeAudit, type AuditChanges } from './audit.js';
+import { duplicateKeys, findDuplicates, type DuplicateMatch } from './duplicates.js';
+import { computeFormula, toApiRecord, type ApiRecord } from './record-mapping.js';
+
+/** Who writes, and on whose behalf (a deputy acting for an absent user). */
+export interface Actor {
+  userId: string | null;
+  onBehalfOf?: string | null;
+}
+
+export interface WriteOptions {
+  actor: Actor;
+  /** The caller saw the "possible duplicate" warning and saves anyway. */
+  confirmDuplicates?: boolean;
+  now?: Date;
+  /** For loading prepared data (demo seed): the id the new record gets. Never from a request. */
+  id?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function assertUuid(id: string, path = '/id'): void {
+  if (!UUID.test(id)) throw new CardoError('CARDO_ERR_API_VALIDATION', `"${id.slice(0, 64)}" is not a record id (UUID).`, { errors: [{ path, message: 'Must be a UUID.' }] });
+}
+
+export async function getRecord(db: Db, entity: EntityModel, id: string): Promise<ApiRecord> {
+  assertUuid(id);
+  const [row] = await db.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1`, [id]);
+  if (!row) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${entity.name} ${id}.`);
+  return toApiRecord(entity, row);
+}
+
+/**
+ * The generic lifecycle of a write, the same for every entity: values → defaults →
+ * semantic checks → duplicate rules → one transaction with the row and its audit entry.
+ */
+export async function createRecord(db: Db, model: CompiledModel, entity: EntityModel, body: Readonly<Record<string, unknown>>, options: WriteOptions): Promise<ApiRecord> {
+  const now = options.now ?? new Date();
+  const values: Record<string, unknown> = {};
+  for (const field of entity.columns) {
+    if (Object.hasOwn(body, field.name)) values[field.name] = body[field.name];
+    else if (!field.system && field.def.default !== undefined) values[field.name] = resolveDefault(field, options.actor, now);
+  }
+  if (!Object.hasOwn(body, 'owner')) values.owner = options.actor.userId;
+  checkValues(model, entity, values, 'create');
+  computeStoredFormulas(entity, values);
+  const id = options.id ?? uuidv7();
+  return db.transaction(async (tx) => {
+    const keys = await checkDuplicates(tx, model, entity, values, null, options.confirmDuplicates === true);
+    const columns: string[] = ['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'version'];
+    const params: unknown[] = [id, now.toISOString(), now.toISOString(), options.actor.userId, options.actor.userId, 1];
+    for (const field of entity.columns) {
+      if (field.system && field.name !== 'owner') continue;
+      if (!Object.hasOwn(values, field.name)) continue;
+      columns.push(field.column);
+      params.push(toSqlValue(values[field.name]));
+    }
+    for (const [rule, key] of keys) {
+      columns.push(rule.column);
+      params.push(key);
+    }
+    const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
+    const [row] = await runWrite(model, entity, () => tx.query(`INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`, params));
+    const record = toApiRecord(entity, row as Record<string, unknown>);
+    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor: options.actor, changes: diff(entity, {}, record), now });
+    return record;
+  });
+}
+
+export async function updateRecord(db: Db, model: CompiledModel, entity: EntityModel, id: string, body: Readonly<Record<string, unknown>>, version: number, options: WriteOptions): Promise<ApiRecord> {
+  assertUuid(id);
+  const now = options.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const [current] = await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR UPDATE`, [id]);
+    if (!current) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${entity.name} ${id}.`);
+    const before = toApiRecord(entity, current);
+    if (before.version !== version) throw new CardoError('CARDO_ERR_RECORD_STALE', `You edited version ${version}; the record is at version ${before.version}.`, { extra: { currentVersion: before.version } });
+    const changed: Record<string, unknown> = {};
+    for (const field of entity.columns) {
+      if (field.name === 'version' || !Object.hasOwn(body, field.name)) continue;
+      changed[field.name] = body[field.name];
+    }
+    const merged = { ...before, ...changed };
+    checkValues(model, entity, merged, 'update', Object.keys(changed));
+    computeStoredFormulas(entity, merged);
+    for (const field of entity.columns) if (field.type === 'formula' && field.columnType && merged[field.name] !== before[field.name]) changed[field.name] = merged[field.name];
+    const keys = await checkDuplicates(tx, model, entity, merged, id, options.confirmDuplicates === true);
+    const sets: string[] = ['updated_at = $1', 'updated_by = $2', 'version = version + 1'];
+    const params: unknown[] = [now.toISOString(), options.actor.userId];
+    for (const [name, value] of Object.entries(changed)) {
+      const field = entity.field.get(name) as FieldModel;
+      params.push(toSqlValue(value));
+      sets.push(`${quoteIdent(field.column)} = $${params.length}`);
+    }
+    for (const [rule, key] of keys) {
+      params.push(key);
+      sets.push(`${quoteIdent(rule.column)} = $${params.length}`);
+    }
+    params.push(id);
+    const [row] = await runWrite(model, entity, () => tx.query(`UPDATE ${quoteIdent(entity.table)} SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`, params));
+    const after = toApiRecord(entity, row as Record<string, unknown>);
+    const changes = diff(entity, before, after);
+    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'update', actor: options.actor, changes, now });
+    return after;
+  });
+}
+
+export async function deleteRecord(db: Db, model: CompiledModel, entity: EntityModel, id: string, options: WriteOptions): Promise<void> {
+  assertUuid(id);
+  const now = options.now ?? new Date();
+  await db.transaction(async (tx) => {
+    const [current] = await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR UPDATE`, [id]);
+    if (!current) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${entity.name} ${id}.`);
+    const before = toApiRecord(entity, current);
+    await runWrite(model, entity, () => tx.query(`DELETE FROM ${quoteIdent(entity.table)} WHERE id = $1`, [id]));
+    await tx.query(`DELETE FROM sys_link WHERE (from_entity = $1 AND from_id = $2) OR (to_entity = $1 AND to_id = $2)`, [entity.name, id]);
+    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'delete', actor: options.actor, changes: diff(entity, before, {}), now });
+  });
+}
+
+/** POST …/duplicates: what a save of these values would collide with, without saving. */
+export async function duplicatesOf(db: Db, model: CompiledModel, entity: EntityModel, values: Readonly<Record<string, unknown>>, exceptId: string | null): Promise<DuplicateMatch[]> {
+  return findDuplicates(db, entity, duplicateKeys(model, entity, values), exceptId);
+}
+
+function resolveDefault(field: FieldModel, actor: Actor, now: Date): unknown {
+  const value = field.def.default;
+  if (value === '$me') return actor.userId;
+  if (value === '$now') return now.toISOString();
+  if (value === '$today') return now.toISOString().slice(0, 10);
+  return value;
+}
+
+/** Checks JSON Schema cannot express: required after merge, phone numbers, options of stages. */
+function checkValues(model: CompiledModel, entity: EntityModel, values: Readonly<Record<string, unknown>>, mode: 'create' | 'update', touched?: readonly string[]): void {
+  const errors: FieldError[] = [];
+  for (const field of entity.columns) {
+    if (field.system) continue;
+    const value = values[field.name];
+    const isTouched = mode === 'create' || touched?.includes(field.name);
+    if (field.required && (value === null || value === undefined || value === '') && isTouched) errors.push({ path: `/${field.name}`, message: `${field.name} is required.` });
+    if (field.type === 'phone' && typeof value === 'string' && value !== '' && isTouched) {
+      const phone = parsePhoneNumberFromString(value, model.phoneRegion as CountryCode);
+      if (!phone?.isPossible()) errors.push({ path: `/${field.name}`, message: `"${value.slice(0, 40)}" is not a phone number.` });
+    }
+  }
+  if (errors.length > 0) throw new CardoError('CARDO_ERR_API_VALIDATION', errors.map((e) => e.message).join(' '), { errors });
+}
+
+function computeStoredFormulas(entity: EntityModel, values: Record<string, unknown>): void {
+  for (const field of entity.columns) if (field.type === 'formula') values[field.name] = computeFormula(field, values);
+}
+
+/** Runs the duplicate rules; refuses the save (409) on a block match, or on a warn match not confirmed. */
+async function checkDuplicates(tx: Db, model: CompiledModel, entity: EntityModel, values: Readonly<Record<string, unknown>>, exceptId: string | null, confirmed: boolean) {
+  const keys = duplicateKeys(model, entity, values);
+  if (keys.size === 0) return keys;
+  // Fuzzy blocking rules cannot be enforced by a unique index: serialize them per rule.
+  for (const [rule, key] of keys) if (key !== null && rule.match === 'fuzzy' && rule.action === 'block') await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${entity.name}:${rule.name}`]);
+  const matches = await findDuplicates(tx, entity, keys, exceptId);
+  const blocking = matches.filter((m) => m.action === 'block' || !confirmed);
+  if (blocking.length > 0) throw duplicateError(entity, matches);
+  return keys;
+}
+
+function duplicateError(entity: EntityModel, matches: readonly DuplicateMatch[]): CardoError {
+  const confirmable = matches.every((m) => m.action === 'warn');
+  const detail = confirmable
+    ? `Possible duplicate of ${matches.map((m) => `"${m.title}"`).join(', ')}; save with ?confirm=duplicates if it is a different ${entity.name}.`
+    : `Duplicate of ${matches.filter((m) => m.action === 'block').map((m) => `"${m.title}" (${m.rule})`).join(', ')}.`;
+  return new CardoError('CARDO_ERR_RECORD_DUPLICATE', detail, { extra: { duplicates: matches, confirmable } });
+}
+
+/** Maps constraint violations of a write to the 4xx they mean. */
+async function runWrite<T>(model: CompiledModel, entity: EntityModel, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const e = error as { code?: string; detail?: string; constraint?: string; message?: string };
+    const key = /Key \(([^)]+)\)=\((.*)\)/.exec(e.detail ?? '')?.[1];
+    if (e.code === '23505') {
+      const rule = entity.duplicateRules.find((r) => r.column === key);
+      if (rule) throw new CardoError('CARDO_ERR_RECORD_DUPLICATE', `Duplicate by rule "${rule.name}": another ${entity.name} was saved with the same ${rule.fields.map((f) => f.name).join(', ')} at the same time.`, { extra: { duplicates: [], confirmable: false } });
+      const field = entity.columns.find((f) => f.column === key);
+      throw new CardoError('CARDO_ERR_RECORD_UNIQUE', field ? `Another ${entity.name} already has this ${field.name}.` : undefined, { errors: field ? [{ path: `/${field.name}`, message: 'Must be unique.' }] : [] });
+    }
+    // 23001: ON DELETE RESTRICT; 23503: a foreign key violation (missing target, or NO ACTION).
+    if (e.code === '23503' || e.code === '23001') {
+      const referencing = /referenced from table "([^"]+)"/.exec(e.detail ?? '')?.[1];
+      if (referencing) {
+        const other = model.entities.get(referencing);
+        throw new CardoError('CARDO_ERR_RECORD_REFERENCED', `${other?.name ?? referencing} records refer to this ${entity.name}; delete or re-link them first.`, { extra: { referencedBy: referencing } });
+      }
+      const field = entity.columns.find((f) => f.column === key);
+      throw new CardoError('CARDO_ERR_API_VALIDATION', field ? `${field.name}: there is no such ${field.target ?? 'record'}.` : 'A referenced record does not exist.', { errors: field ? [{ path: `/${field.name}`, message: `No ${field.target ?? 'record'} with this id.` }] : [] });
+    }
+    if (e.code === '22003') throw new CardoError('CARDO_ERR_API_VALIDATION', 'A number is too large for its field.');
+    throw error;
+  }
+}
+
+function toSqlValue(value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+function diff(entity: EntityModel, before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): AuditChanges {
+  const changes: AuditChanges = {};
+  for (const field of entity.fields) {
+    if (['id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version'].includes(field.name)) continue;
+    const from = before[field.name] ?? null;
+    const to = after[field.name] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field.name] = { from, to };
+  }
+  return changes;
+}

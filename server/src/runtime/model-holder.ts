@@ -1,0 +1,18 @@
+import type { CompiledModel } from '../compile/compile.js';
+
+/**
+ * The model requests are served with. Each request takes `current` once when it starts and
+ * keeps it to the end, so swapping in a newly applied model never changes a request midway.
+ */
+export class ModelHolder {
+  #current: CompiledModel;
+  constructor(model: CompiledModel) {
+    this.#current = model;
+  }
+  get current(): CompiledModel {
+    return this.#current;
+  }
+  swap(model: CompiledModel): void {
+    this.#current = model;
+  }
+}

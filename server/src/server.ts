@@ -1,0 +1,86 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppDeps, type RoutePlugin } from './api/app.js';
+import { healthRoutes } from './api/health.routes.js';
+import { metaRoutes } from './api/meta.routes.js';
+import { openapiRoutes } from './api/openapi.routes.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { ensureAdministrator } from './auth/bootstrap.js';
+import { loadModel } from './compile/load-model.js';
+import type { Config } from './config.js';
+import { openDb, type Db } from './db/db.js';
+import { demoSeeded, seedDemo } from './demo/seed.js';
+import { applyMigration } from './plan/apply.js';
+import { recordRoutes } from './records/records.routes.js';
+import { ModelHolder } from './runtime/model-holder.js';
+import { studioRoutes } from './studio/studio.routes.js';
+
+/** Every route module of the runtime, in registration order (auth first: it guards /api). */
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, metaRoutes, openapiRoutes, recordRoutes, studioRoutes];
+
+export interface Runtime {
+  app: FastifyInstance;
+  db: Db;
+  models: ModelHolder;
+  /** Lines to show the person who started the server (URL, generated passwords). */
+  notes: string[];
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+/**
+ * Brings the runtime up: metadata → database (safe schema changes applied) → first
+ * administrator → demo data on the first start → HTTP routes. Does not listen.
+ */
+export async function createRuntime(config: Config, options: { logger?: boolean | object } = {}): Promise<Runtime> {
+  const { model, problems } = await loadModel(config.metadataDir);
+  if (!model) {
+    const listed = problems.slice(0, 50).map((p) => `${p.file}:${p.pointer} ${p.code} ${p.message}`);
+    throw new StartupError([...listed, `The metadata in ${config.metadataDir} has ${problems.length} problem(s); fix them (\`cardo validate\`) and start again.`].join('\n'));
+  }
+  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
+  const db = await openDb({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  const notes: string[] = [];
+  try {
+    const target = { db, url: config.databaseUrl };
+    const { plan } = await applyMigration(target, model, { allowDestructive: false, actor: null });
+    if (!plan.empty) notes.push(`database: applied ${plan.changes.length} schema change(s)`);
+    const admin = await ensureAdministrator(db, model, { password: config.adminPassword });
+    if (admin.created) notes.push(admin.password ? `administrator: login "admin", password "${admin.password}" (generated; shown once — set CARDO_ADMIN_PASSWORD to choose it)` : 'administrator: login "admin" with the password from CARDO_ADMIN_PASSWORD');
+    if (config.demo && !(await demoSeeded(db))) notes.push(...(await seedDemo(db, model, config)));
+    const models = new ModelHolder(model);
+    const deps: AppDeps = { db, models, config, target };
+    const app = await buildApp(deps, ROUTES, { logger: options.logger ?? { level: config.logLevel } });
+    return {
+      app,
+      db,
+      models,
+      notes,
+      async close() {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** `cardo start`: the runtime, listening, until SIGINT/SIGTERM (in-flight requests finish). */
+export async function startServer(config: Config, print: (line: string) => void): Promise<Runtime> {
+  const runtime = await createRuntime(config);
+  await runtime.app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  for (const note of runtime.notes) print(note);
+  print(`Cardo is running at ${url} — API docs at ${url}/api/docs; log in with POST ${url}/api/auth/login`);
+  const stop = async () => {
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return runtime;
+}
