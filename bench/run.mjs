@@ -6,7 +6,7 @@
 // Exit code 1 when a target fails (everything is printed first).
 //
 //   npm run build && npm run bench -- --scale 0.01
-//   options: --scale 1 --duration 10 --connections 10 --warmup 2 --reuse
+//   options: --scale 1 --duration 10 --connections 10 --warmup 2 --rounds 2 --reuse
 //            --only get,list --database-url URL --cpu-prof --json results.json --no-explain
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { startServer } from './lib/children.mjs';
 import { BENCH_DIR, distDir, loadCompiledModel } from './lib/dist.mjs';
 import { DEFAULT_DATABASE_URL, writeMarker } from './lib/db.mjs';
 import { createGenerators } from './lib/generate.mjs';
-import { percentile, runLoad, runSequential } from './lib/load.mjs';
+import { mergeRuns, percentile, runLoad, runSequential } from './lib/load.mjs';
 import { loginHttp } from './lib/runtime.mjs';
 import { defineScenarios } from './lib/scenarios.mjs';
 import { explainAll, printExplainSummary, sampleUser } from './explain.mjs';
@@ -29,6 +29,7 @@ const { values: opt } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '2' },
     reuse: { type: 'boolean', default: false },
     only: { type: 'string' },
     'database-url': { type: 'string', default: process.env.CARDO_BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL },
@@ -39,7 +40,7 @@ const { values: opt } = parseArgs({
   },
 });
 if (opt.help) {
-  console.log('npm run bench -- [--scale 1] [--duration 10] [--connections 10] [--warmup 2] [--reuse] [--only get,list,…] [--database-url URL] [--cpu-prof] [--json FILE] [--no-explain]');
+  console.log('npm run bench -- [--scale 1] [--duration 10] [--connections 10] [--warmup 2] [--rounds 2] [--reuse] [--only get,list,…] [--database-url URL] [--cpu-prof] [--json FILE] [--no-explain]');
   process.exit(0);
 }
 
@@ -47,6 +48,7 @@ const url = opt['database-url'];
 const duration = Number(opt.duration);
 const connections = Number(opt.connections);
 const warmup = Number(opt.warmup);
+const rounds = Math.max(1, Number(opt.rounds));
 const log = (line = '') => process.stderr.write(`${line}\n`);
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const ms = (n) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–');
@@ -215,13 +217,22 @@ async function main() {
     }
     for (const scenario of ready) {
       log(`\n▶ ${scenario.title}${scenario.detail ? ` — ${scenario.detail}` : ''}`);
-      const measure = (server, side) =>
+      // The measured time is split into rounds in alternating order (baseline, runtime, runtime,
+      // baseline…), so a change in background load between the two measurements evens out.
+      const once = (server, side, seconds, warm) =>
         scenario.mode === 'sequential'
-          ? runSequential({ url: server.url, duration, next: scenario.next(side, ctx), check: scenario.check })
-          : runLoad({ url: server.url, connections, duration, warmup, next: scenario.next(side, ctx), onResponse: scenario.onResponse?.(side) });
-      const b = await measure(baseline, 'baseline');
+          ? runSequential({ url: server.url, duration: seconds, next: scenario.next(side, ctx), check: scenario.check })
+          : runLoad({ url: server.url, connections, duration: seconds, warmup: warm, next: scenario.next(side, ctx), onResponse: scenario.onResponse?.(side) });
+      const runs = { baseline: [], runtime: [] };
+      const servers = { baseline, runtime };
+      for (let round = 0; round < rounds; round++) {
+        for (const side of round % 2 === 0 ? ['baseline', 'runtime'] : ['runtime', 'baseline']) {
+          runs[side].push(await once(servers[side], side, duration / rounds, round === 0 ? warmup : 0));
+        }
+      }
+      const b = mergeRuns(runs.baseline);
       log(`  baseline: ${fmt(b.rps, 0)} req/s, p50 ${ms(b.p50)} ms, p99 ${ms(b.p99)} ms${b.failed ? `, ${b.failed} failed: ${b.errors.join(' | ')}` : ''}`);
-      const r = await measure(runtime, 'runtime');
+      const r = mergeRuns(runs.runtime);
       log(`  runtime:  ${fmt(r.rps, 0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms${r.failed ? `, ${r.failed} failed: ${r.errors.join(' | ')}` : ''}`);
       let single;
       if (scenario.single) {
@@ -232,11 +243,13 @@ async function main() {
       }
       const verdict = scenario.target.judge.call(scenario, r, b);
       const errorsFail = r.failed > 0 || r.ok === 0;
+      const figures = ({ latencies: _latencies, ...rest }) => rest;
+      if (single) single = { baseline: figures(single.baseline), runtime: figures(single.runtime) };
       rows.push({
         id: scenario.id,
         title: scenario.title,
-        runtime: r,
-        baseline: b,
+        runtime: figures(r),
+        baseline: figures(b),
         ratio: r.rps / b.rps,
         target: scenario.target.text,
         detail: scenario.detail,

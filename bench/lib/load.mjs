@@ -12,6 +12,7 @@ export function percentile(sorted, p) {
 function summarize(latencies, ok, failed, seconds, errors) {
   const sorted = Float64Array.from(latencies).sort();
   return {
+    latencies: sorted,
     requests: ok + failed,
     ok,
     failed,
@@ -70,6 +71,16 @@ export async function runLoad({ url, connections, duration, warmup = 0, next, on
   };
   if (warmup > 0) await run(warmup, false);
   return run(duration, true);
+}
+
+/** Several measurements of the same thing as one: requests and seconds add up, latencies pool. */
+export function mergeRuns(runs) {
+  const latencies = [];
+  for (const r of runs) for (const l of r.latencies) latencies.push(l);
+  const ok = runs.reduce((a, r) => a + r.ok, 0);
+  const failed = runs.reduce((a, r) => a + r.failed, 0);
+  const seconds = runs.reduce((a, r) => a + r.seconds, 0);
+  return summarize(latencies, ok, failed, seconds, [...new Set(runs.flatMap((r) => r.errors))].slice(0, 5));
 }
 
 /** One request at a time for `duration` seconds (at least `min`, at most `max` requests). */

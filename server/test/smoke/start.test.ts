@@ -91,3 +91,25 @@ describe('cardo start on the embedded database (what `npm start` runs)', () => {
     expect(existsSync(path.join(data, 'pglite'))).toBe(false);
   }, 60_000);
 });
+
+describe('cardo apply and cardo seed on the embedded database', () => {
+  it('applies the schema, seeds the demo data once, and refuses a second seed', async () => {
+    const data = await mkdtemp(path.join(tmpdir(), 'cardo-data-'));
+    dirs.push(data);
+    const env = embeddedEnv({ CARDO_METADATA_DIR: metadataDir, CARDO_DATA_DIR: data, CARDO_DEMO_PASSWORD: 'demo-password-1', CARDO_ADMIN_PASSWORD: 'admin-password-1' });
+    const cardo = (...args: string[]) =>
+      run(process.execPath, [bin, ...args], { env, timeout: 180_000 }).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+    const apply = await cardo('apply');
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toMatch(/Applied \d+ statements in one transaction/);
+    const seed = await cardo('seed');
+    expect(seed.stderr).toBe('');
+    expect(seed.stdout).toMatch(/demo data: .*300 counterparty/);
+    const again = await cardo('seed');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already has the demo users/);
+  }, 300_000);
+});
