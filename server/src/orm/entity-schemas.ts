@@ -151,6 +151,25 @@ function listFields(entity: EntityModel): Set<string> {
   return names;
 }
 
+/** (owner, sort field, id) per list view order, and (owner, f) per choice field lists filter or group by. */
+function ownerCompositeColumns(entity: EntityModel): string[][] {
+  const out = new Map<string, string[]>();
+  const btree = (name: string) => {
+    const field = entity.field.get(name);
+    return field?.columnType && field.name !== 'owner' && queryIndexKind(field.columnType) === 'idx' ? field : undefined;
+  };
+  for (const list of entity.lists) {
+    const first = (list.sort ?? '').split(',')[0]?.trim().replace(/^[-+]/, '');
+    const field = first && !first.includes('.') ? btree(first) : undefined;
+    if (field) out.set(field.column, ['owner', field.column, 'id']);
+  }
+  for (const name of listFields(entity)) {
+    const field = btree(name);
+    if (field && ['enum', 'stage', 'boolean'].includes(field.type)) out.set(`${field.column}#`, ['owner', field.column]);
+  }
+  return [...out.values()];
+}
+
 function isText(type: ColumnType | undefined): boolean {
   return type?.kind === 'varchar' || type?.kind === 'text';
 }
@@ -207,6 +226,12 @@ export function entityIndexes(entity: EntityModel): IndexSpec[] {
   }
   for (const field of entity.searchFields) {
     if (field.columnType && isText(field.columnType)) add(field.column, 'trgm');
+  }
+  // Most list requests are scoped to owners (own / subordinates): composite indexes let
+  // "my records, filtered by a choice field, in the view's order" read one index range.
+  for (const columns of ownerCompositeColumns(entity)) {
+    const name = constraintName(entity.table, columns.join('__'), 'idx');
+    if (!specs.has(name)) specs.set(name, { name, column: columns.join(','), kind: 'idx', sql: (table) => `create index "${name}" on ${table} (${columns.map((c) => `"${c}"`).join(', ')})` });
   }
   for (const rule of entity.duplicateRules) {
     add(rule.column, rule.match === 'fuzzy' ? 'trgm' : rule.action === 'block' ? 'uq' : 'idx');

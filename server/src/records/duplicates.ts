@@ -43,11 +43,15 @@ export async function findDuplicates(db: Db, entity: EntityModel, keys: Readonly
     const rows =
       rule.match === 'exact'
         ? await db.query<Record<string, unknown>>(`SELECT ${select} FROM ${table} WHERE ${column} = $1 AND id IS DISTINCT FROM $2 LIMIT ${CANDIDATE_CAP}`, [key, exceptId])
-        : // `%` uses the trigram index to find candidates; the rule's own threshold then decides.
-          await db.query<Record<string, unknown>>(
-            `SELECT ${select}, similarity(${column}, $1) AS score FROM ${table} WHERE ${column} % $1 AND similarity(${column}, $1) >= $3 AND id IS DISTINCT FROM $2 ORDER BY score DESC LIMIT ${CANDIDATE_CAP}`,
-            [key, exceptId, rule.threshold],
-          );
+        : // `%` finds candidates through the trigram index at pg_trgm's threshold: set it to the
+          // rule's own for this transaction, or the default 0.3 makes the index return thousands.
+          await db.transaction(async (tx) => {
+            await tx.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(rule.threshold)]);
+            return tx.query<Record<string, unknown>>(
+              `SELECT ${select}, similarity(${column}, $1) AS score FROM ${table} WHERE ${column} % $1 AND id IS DISTINCT FROM $2 ORDER BY score DESC LIMIT ${CANDIDATE_CAP}`,
+              [key, exceptId],
+            );
+          });
     for (const row of rows) {
       matches.push({
         id: String(row.id),
