@@ -54,6 +54,7 @@ export const ERRORS = {
   CARDO_ERR_API_NOT_FOUND: { status: 404, message: 'There is no such record.' },
   CARDO_ERR_API_ROUTE_NOT_FOUND: { status: 404, message: 'There is no such route.' },
   CARDO_ERR_API_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  CARDO_ERR_API_URI_TOO_LONG: { status: 414, message: 'The request URL or query string is too long.' },
   CARDO_ERR_API_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   CARDO_ERR_API_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable; try again shortly.' },
   CARDO_ERR_SERVER_INTERNAL: { status: 500, message: 'An unexpected error occurred; it has been logged.' },
@@ -63,6 +64,7 @@ export const ERRORS = {
   CARDO_ERR_AUTH_INVALID: { status: 401, message: 'Wrong login or password.' },
   CARDO_ERR_AUTH_THROTTLED: { status: 429, message: 'Too many failed logins; wait a minute and try again.' },
   CARDO_ERR_AUTH_FORBIDDEN: { status: 403, message: 'You may not do this.' },
+  CARDO_ERR_AUTH_CSRF: { status: 403, message: 'The request did not come from this site; send it from the Cardo page or with the header X-Requested-With: cardo.' },
 
   // Records
   CARDO_ERR_RECORD_DUPLICATE: { status: 409, message: 'A record like this already exists.' },

@@ -6,6 +6,7 @@ import { healthRoutes } from './api/health.routes.js';
 import { metaRoutes } from './api/meta.routes.js';
 import { openapiRoutes } from './api/openapi.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { userRoutes } from './auth/users.routes.js';
 import { ensureAdministrator } from './auth/bootstrap.js';
 import { loadModel } from './compile/load-model.js';
 import type { Config } from './config.js';
@@ -17,7 +18,7 @@ import { ModelHolder } from './runtime/model-holder.js';
 import { studioRoutes } from './studio/studio.routes.js';
 
 /** Every route module of the runtime, in registration order (auth first: it guards /api). */
-export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, metaRoutes, openapiRoutes, recordRoutes, studioRoutes];
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, studioRoutes];
 
 export interface Runtime {
   app: FastifyInstance;

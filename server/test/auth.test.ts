@@ -308,7 +308,7 @@ describe('sessions', () => {
     const viaCookie = await loginOk(u.login);
     const viaBearer = await loginOk(u.login);
 
-    const out = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: cookieHeader(viaCookie.token) });
+    const out = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { ...cookieHeader(viaCookie.token), origin: 'http://localhost' } });
     expect(out.statusCode).toBe(204);
     expect(out.body).toBe('');
     const cleared = out.cookies.find((c) => c.name === SESSION_COOKIE);

@@ -120,9 +120,9 @@ describe('GET /api/openapi.json', () => {
     const response = await app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.headers.etag).toBe(`"${model.hash}"`);
+    expect(response.headers.etag).toBe(`"${model.hash}-all"`);
     expect(response.json()).toEqual(doc);
-    const again = await app.inject({ method: 'GET', url: '/api/openapi.json', headers: { 'if-none-match': `"${model.hash}"` } });
+    const again = await app.inject({ method: 'GET', url: '/api/openapi.json', headers: { 'if-none-match': `"${model.hash}-all"` } });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
   });

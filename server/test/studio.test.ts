@@ -25,7 +25,7 @@ beforeAll(async () => {
   appDb = await createAppDatabase({ metadataDir: dir });
   models = new ModelHolder(appDb.model);
   app = await buildApp({ db: appDb.db, models, config: readConfig({ CARDO_METADATA_DIR: dir }, process.cwd()), target: { db: appDb.db, url: appDb.url, schema: appDb.schema } }, ROUTES, { logger: false });
-  for (const [login, role] of [['consult', 'consultant'], ['seller', 'sales_manager']] as const) {
+  for (const [login, role] of [['consult', 'consultant'], ['seller', 'sales_manager'], ['admin', 'administrator']] as const) {
     await createUser(appDb.db, { login, fullName: login, roles: [role], password: 'studio-password' });
     tokens[login] = ((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { login, password: 'studio-password' } })).json() as { token: string }).token;
   }
@@ -59,12 +59,13 @@ describe('studio plan and apply', () => {
     expect(plan.changes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'addColumn', column: 'loyalty_card' })]));
     expect(plan.destructive).toEqual([]);
     const before = models.current.hash;
-    const load = Array.from({ length: 30 }, (_, i) => as('consult', i % 2 ? 'GET' : 'POST', i % 2 ? '/api/data/counterparty?limit=5' : '/api/data/counterparty?confirm=duplicates', i % 2 ? undefined : { brand: `Нагрузка ${i}` }));
+    // Record writes need a role that may create counterparties (roles.json: consultants only read).
+    const load = Array.from({ length: 30 }, (_, i) => as('admin', i % 2 ? 'GET' : 'POST', i % 2 ? '/api/data/counterparty?limit=5' : '/api/data/counterparty?confirm=duplicates', i % 2 ? undefined : { brand: `Нагрузка ${i}` }));
     const apply = as('consult', 'POST', '/api/studio/apply', {});
     const results = await Promise.all([...load, apply]);
     expect(results.map((r) => r.statusCode).filter((s) => s >= 400)).toEqual([]);
     expect(models.current.hash).not.toBe(before);
-    const created = await as('consult', 'POST', '/api/data/counterparty', { brand: 'После публикации', loyaltyCard: 'LC-001' });
+    const created = await as('admin', 'POST', '/api/data/counterparty', { brand: 'После публикации', loyaltyCard: 'LC-001' });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ loyaltyCard: 'LC-001' });
   }, 60_000);

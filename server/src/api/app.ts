@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import secureJson from 'secure-json-parse';
 import type { SessionUser } from '../auth/session-user.js';
 import type { CompiledModel } from '../compile/compile.js';
@@ -29,6 +29,33 @@ export interface AppDeps {
 export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => Promise<void> | void;
 
 export const BODY_LIMIT = 1024 * 1024;
+/** Longest query string accepted; filters are JSON in the query, and none needs more. */
+export const QUERY_LIMIT = 8 * 1024;
+/** Longest path parameter (ids are 36-character UUIDs, entity names shorter still). */
+export const PARAM_LIMIT = 100;
+
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+/** Swagger UI loads its own script and style files (no inline script) and inline-styles some elements. */
+const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+
+const isApiPath = (path: string) => path === '/api' || path.startsWith('/api/');
+
+/**
+ * Headers every answer carries (OWASP ASVS 14.4), errors and 404s included. A route that sets
+ * its own Content-Security-Policy or Cache-Control keeps it (the docs' files are cacheable).
+ */
+function securityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split(/[?#]/, 1)[0] ?? '';
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', path === '/api/docs' || path.startsWith('/api/docs/') ? DOCS_CSP : API_CSP);
+  // API answers carry personal data: no shared or browser cache keeps them unless a route says so.
+  if (isApiPath(path) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  // Only over https: over plain HTTP the header is ignored and would only mislead.
+  if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+}
 
 /** JSON bodies, refusing keys that could reach an object's prototype (named as such, not as bad JSON). */
 export function parseJsonBody(text: string): unknown {
@@ -46,6 +73,16 @@ export function parseJsonBody(text: string): unknown {
 export async function buildApp(deps: AppDeps, routes: readonly RoutePlugin[], options: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: PARAM_LIMIT },
+    // The router's own refusals (a too-long parameter, a malformed percent-encoding) bypass the
+    // error handler and hooks; answer them as problem+json with the usual headers too.
+    frameworkErrors: (error, request, routerReply) => {
+      const reply = routerReply as FastifyReply;
+      const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'CARDO_ERR_API_URI_TOO_LONG' : 'CARDO_ERR_API_VALIDATION';
+      const problem = toProblem(new CardoError(code, code === 'CARDO_ERR_API_URI_TOO_LONG' ? `A path segment is over ${PARAM_LIMIT} characters.` : 'The URL is malformed.'));
+      securityHeaders(request, reply);
+      void reply.status(problem.status).type('application/problem+json').send(problem);
+    },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
@@ -65,6 +102,13 @@ export async function buildApp(deps: AppDeps, routes: readonly RoutePlugin[], op
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
     request.model = deps.models.current;
+    const query = request.url.indexOf('?');
+    if (query >= 0 && request.url.length - query - 1 > QUERY_LIMIT) throw new CardoError('CARDO_ERR_API_URI_TOO_LONG', `The query string is over ${QUERY_LIMIT} bytes.`);
+  });
+  // onSend also runs for answers made by the error and not-found handlers.
+  app.addHook('onSend', async (request, reply, payload) => {
+    securityHeaders(request, reply);
+    return payload;
   });
 
   app.setErrorHandler(async (error, request, reply) => {

@@ -1,5 +1,6 @@
 // GET /api/meta and GET /api/meta/entities/:entity: the compiled model as the runtime UI needs
 // it. Built once per model and locale; requests only look the answer up.
+import { accessOf, type Access } from '../access/access.js';
 import type { CompiledModel, EntityModel, FieldModel } from '../compile/compile.js';
 import { CardoError } from '../errors.js';
 import type { Label, ListView, MenuSection, Stage, Tab } from '../generated/metadata.js';
@@ -254,13 +255,14 @@ function cachedAppMeta(model: CompiledModel): AppMeta {
   return meta;
 }
 
-function cachedEntityMeta(model: CompiledModel, entity: EntityModel, locale: string): EntityMeta {
+/** `entity` may be a caller's view without hidden fields: the cache key names them. */
+function cachedEntityMeta(model: CompiledModel, entity: EntityModel, locale: string, hiddenKey = ''): EntityMeta {
   let byKey = entityCache.get(model);
   if (!byKey) {
     byKey = new Map();
     entityCache.set(model, byKey);
   }
-  const key = `${entity.name}\0${locale}`;
+  const key = `${entity.name}\0${locale}\0${hiddenKey}`;
   let meta = byKey.get(key);
   if (!meta) {
     meta = toEntityMeta(model, entity, locale);
@@ -280,13 +282,41 @@ function localeOf(model: CompiledModel, query: string | undefined, userLocale: s
   return userLocale && model.locales.includes(userLocale) ? userLocale : model.defaultLocale;
 }
 
+/** The model-wide answer cut to what the caller may use: readable entities, visible fields, readOnly marked. */
+function appMetaFor(meta: AppMeta, access: Access): AppMeta {
+  const entities = meta.entities
+    .filter((e) => access.can(e.name, 'read'))
+    .map((e) => {
+      const { hidden, readOnly } = access.fieldRules(e.name);
+      if (hidden.size === 0 && readOnly.size === 0) return e;
+      return { ...e, fields: e.fields.filter((f) => !hidden.has(f.name)).map((f) => (readOnly.has(f.name) ? { ...f, readOnly: true } : f)) };
+    });
+  const menu = meta.menu
+    .map((section) => ({ ...section, items: section.items.filter((item) => item.entity === undefined || access.can(item.entity, 'read')) }))
+    .filter((section) => section.items.length > 0);
+  return { ...meta, menu, entities };
+}
+
+/** Marks the caller's readOnly fields in a copy of the schemas (rjsf shows them disabled). */
+function markReadOnly(meta: EntityMeta, readOnly: ReadonlySet<string>): EntityMeta {
+  if (readOnly.size === 0) return meta;
+  const copy = structuredClone(meta);
+  for (const schema of [copy.schema, copy.patchSchema]) {
+    const properties = (schema as { properties?: Record<string, Record<string, unknown>> }).properties ?? {};
+    for (const name of readOnly) if (properties[name]) properties[name].readOnly = true;
+  }
+  for (const name of readOnly) {
+    const entry = copy.uiSchema[name];
+    if (entry && typeof entry === 'object') (entry as Record<string, unknown>)['ui:readonly'] = true;
+  }
+  return copy;
+}
+
 /** Both routes require a session: the auth hook answers 401 before they run. */
-export const metaRoutes: RoutePlugin = (app) => {
-  app.get('/api/meta', async (request) => {
-    // Issue 5: filter entities, menu items and fields by request.user's roles here, on a copy
-    // of the cached model-wide answer.
-    return cachedAppMeta(request.model);
-  });
+export const metaRoutes: RoutePlugin = (app, { db }) => {
+  // No user only when the app is built without the auth plugin (meta.test.ts): the model is then
+  // shown whole; with it, the auth hook answers 401 before these handlers run.
+  app.get('/api/meta', async (request) => (request.user ? appMetaFor(cachedAppMeta(request.model), await accessOf(request, db)) : cachedAppMeta(request.model)));
 
   app.get<{ Params: { entity: string }; Querystring: { locale?: string } }>(
     '/api/meta/entities/:entity',
@@ -298,10 +328,17 @@ export const metaRoutes: RoutePlugin = (app) => {
     },
     async (request) => {
       const model = request.model;
-      const entity = model.entities.get(request.params.entity);
-      if (!entity) throw new CardoError('CARDO_ERR_API_UNKNOWN_ENTITY', `There is no entity "${request.params.entity}".`);
-      // Issue 5: 404 for entities the caller may not read; hidden fields removed, readOnly marked.
-      return cachedEntityMeta(model, entity, localeOf(model, request.query.locale, request.user?.locale));
+      if (!request.user) {
+        const entity = model.entities.get(request.params.entity);
+        if (!entity) throw new CardoError('CARDO_ERR_API_UNKNOWN_ENTITY', `There is no entity "${request.params.entity}".`);
+        return cachedEntityMeta(model, entity, localeOf(model, request.query.locale, null));
+      }
+      const access = await accessOf(request, db);
+      // Unknown and unreadable entities get the same 404.
+      const entity = access.entity(request.params.entity);
+      const { hidden, readOnly } = access.fieldRules(entity.name);
+      const meta = cachedEntityMeta(model, access.view(entity), localeOf(model, request.query.locale, request.user?.locale), [...hidden].sort().join(','));
+      return markReadOnly(meta, readOnly);
     },
   );
 };

@@ -2,7 +2,11 @@
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { CompiledModel } from '../compile/compile.js';
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { accessOf } from '../access/access.js';
+import type { CompiledModel, EntityModel } from '../compile/compile.js';
+import type { Db } from '../db/db.js';
 import type { RoutePlugin } from './app.js';
 import { toOpenApi } from './openapi.js';
 
@@ -53,19 +57,40 @@ window.addEventListener('load', function () {
 });
 `;
 
-export const openapiRoutes: RoutePlugin = (app) => {
-  // One document per model, serialized once; the metadata hash is its ETag.
-  const documents = new WeakMap<CompiledModel, string>();
+/**
+ * The document a caller may see: only entities they can read, without fields hidden from
+ * them (no user only when the app is built without the auth plugin, in tests).
+ */
+async function visibleModel(request: FastifyRequest, db: Db): Promise<{ model: CompiledModel; key: string }> {
+  const model = request.model;
+  if (!request.user) return { model, key: 'all' };
+  const access = await accessOf(request, db);
+  const entities = new Map<string, EntityModel>();
+  const parts: string[] = [];
+  for (const entity of model.entities.values()) {
+    if (!access.can(entity.name, 'read')) continue;
+    const view = access.view(entity);
+    entities.set(entity.name, view);
+    parts.push(`${entity.name}:${entity.fields.filter((f) => !view.field.has(f.name)).map((f) => f.name).join(',')}`);
+  }
+  return { model: { ...model, entities }, key: createHash('sha256').update(parts.join(';')).digest('hex').slice(0, 16) };
+}
+
+export const openapiRoutes: RoutePlugin = (app, { db }) => {
+  // One document per model and per set of visible entities and fields, serialized once.
+  const documents = new WeakMap<CompiledModel, Map<string, string>>();
 
   app.get('/api/openapi.json', async (request, reply) => {
-    const model = request.model;
-    const etag = `"${model.hash}"`;
+    const { model, key } = await visibleModel(request, db);
+    const etag = `"${request.model.hash}-${key}"`;
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-    let body = documents.get(model);
+    let perModel = documents.get(request.model);
+    if (!perModel) documents.set(request.model, (perModel = new Map()));
+    let body = perModel.get(key);
     if (body === undefined) {
       body = JSON.stringify(toOpenApi(model));
-      documents.set(model, body);
+      perModel.set(key, body);
     }
     return reply.type('application/json; charset=utf-8').send(body);
   });

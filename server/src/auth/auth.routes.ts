@@ -4,7 +4,8 @@ import type { RoutePlugin } from '../api/app.js';
 import { CardoError } from '../errors.js';
 import { generatePassword, hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.js';
 import { assertUser } from './session-user.js';
-import { createSession, findSession, revokeSession, SESSION_MAX_AGE_SECONDS } from './sessions.js';
+import { isSameSiteRequest, isStateChanging } from './csrf.js';
+import { createSession, findSession, revokeSession, revokeSessionByToken, SESSION_MAX_AGE_SECONDS } from './sessions.js';
 import { LoginThrottle, type LoginThrottleOptions } from './throttle.js';
 import { findUserByLogin, userRoles } from './users.js';
 
@@ -12,7 +13,8 @@ export const SESSION_COOKIE = 'cardo_session';
 
 /** API routes reachable without a session; everything else under /api/ requires one. */
 export function isPublicApiPath(path: string): boolean {
-  return path === '/api/auth/login' || path === '/api/openapi.json' || path === '/api/docs' || path.startsWith('/api/docs/');
+  // The OpenAPI document is per caller (entities and fields they may see), so it needs a session.
+  return path === '/api/auth/login' || path === '/api/docs' || path.startsWith('/api/docs/');
 }
 
 function isApiPath(path: string): boolean {
@@ -56,16 +58,21 @@ const meResponse = {
   properties: { ...userShape, locale: { type: ['string', 'null'] } },
 } as const;
 
-/** The session token of a request: the bearer token when there is one, else the cookie. */
-function requestToken(app: FastifyInstance, request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header) {
-    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-    if (match) return match[1];
-  }
+function cookieToken(app: FastifyInstance, request: FastifyRequest): string | undefined {
   // Parse here if no cookie hook ran before this one (the plugin registered after us).
   const cookies = request.cookies ?? app.parseCookie(request.headers.cookie ?? '');
   return cookies[SESSION_COOKIE];
+}
+
+/** The session token of a request and where it came from: the bearer token when there is one, else the cookie. */
+function requestToken(app: FastifyInstance, request: FastifyRequest): { token: string; via: 'bearer' | 'cookie' } | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    if (match?.[1]) return { token: match[1], via: 'bearer' };
+  }
+  const token = cookieToken(app, request);
+  return token ? { token, via: 'cookie' } : undefined;
 }
 
 function unauthorized(reply: FastifyReply, code: 'CARDO_ERR_AUTH_REQUIRED' | 'CARDO_ERR_AUTH_INVALID'): CardoError {
@@ -96,13 +103,17 @@ export function createAuthRoutes(options: AuthRoutesOptions = {}): RoutePlugin {
       const path = request.routeOptions.url ?? rawPath;
       if (!isApiPath(path) && !isApiPath(rawPath)) return;
       if (isPublicApiPath(path)) return;
-      const token = requestToken(app, request);
-      const user = token ? await findSession(db, token) : null;
+      const credential = requestToken(app, request);
+      const user = credential ? await findSession(db, credential.token) : null;
       if (!user) throw unauthorized(reply, 'CARDO_ERR_AUTH_REQUIRED');
+      // The browser attaches the cookie to requests any site makes; a bearer token it never adds by itself.
+      if (credential?.via === 'cookie' && isStateChanging(request.method) && !isSameSiteRequest(request)) throw new CardoError('CARDO_ERR_AUTH_CSRF');
       request.user = user;
     });
 
     app.post<{ Body: LoginBody }>('/api/auth/login', { schema: { body: loginBody, response: { 200: loginResponse } } }, async (request, reply) => {
+      // Login CSRF: a foreign page must not log the browser into an account of its choosing.
+      if (request.headers.origin !== undefined && !isSameSiteRequest(request)) throw new CardoError('CARDO_ERR_AUTH_CSRF');
       const login = request.body.login.toLowerCase();
       const attempt = throttle.acquire(login, request.ip);
       if (!attempt.ok) {
@@ -118,6 +129,10 @@ export function createAuthRoutes(options: AuthRoutesOptions = {}): RoutePlugin {
         throw unauthorized(reply, 'CARDO_ERR_AUTH_INVALID');
       }
       throttle.succeeded(login);
+
+      // Session rotation: the session this browser held before (fixated or not) ends here.
+      const previous = cookieToken(app, request);
+      if (previous) await revokeSessionByToken(db, previous);
 
       const session = await createSession(db, user.id);
       reply.setCookie(SESSION_COOKIE, session.token, {

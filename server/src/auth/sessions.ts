@@ -94,9 +94,19 @@ export async function revokeSession(db: Db, sessionId: string): Promise<void> {
   await db.query('DELETE FROM sys_session WHERE id = $1', [sessionId]);
 }
 
-/** Ends every session of the user: on deactivation, a password reset, "log out everywhere". */
-export async function revokeUserSessions(db: Db, userId: string): Promise<number> {
-  const rows = await db.query('DELETE FROM sys_session WHERE user_id = $1 RETURNING id', [userId]);
+/** Ends the session a token belongs to, if any: a login replacing the cookie it came with. */
+export async function revokeSessionByToken(db: Db, token: string): Promise<void> {
+  if (TOKEN_PATTERN.test(token)) await db.query('DELETE FROM sys_session WHERE token_hash = $1', [hashToken(token)]);
+}
+
+/**
+ * Ends every session of the user: on deactivation, a password reset, "log out everywhere".
+ * `exceptSessionId` keeps the caller's own session when they change their own password.
+ */
+export async function revokeUserSessions(db: Db, userId: string, exceptSessionId?: string): Promise<number> {
+  const rows = exceptSessionId === undefined
+    ? await db.query('DELETE FROM sys_session WHERE user_id = $1 RETURNING id', [userId])
+    : await db.query('DELETE FROM sys_session WHERE user_id = $1 AND id <> $2 RETURNING id', [userId, exceptSessionId]);
   return rows.length;
 }
 

@@ -69,4 +69,47 @@ describe('LoginThrottle', () => {
     fail(t, 'new', 'ip-new');
     expect(t.size).toBe(2);
   });
+  describe('lockout', () => {
+    it('locks a login for 15 minutes after 10 failures within 15 minutes, from any address and past the short window', () => {
+      const c = clock();
+      const t = new LoginThrottle({}, () => c.now);
+      for (let i = 0; i < 10; i++) {
+        expect(fail(t, 'a', `10.0.0.${i}`)).toBe(true);
+        // Two failures a minute: never trips the five-a-minute throttle.
+        c.advance(30_000);
+      }
+      expect(t.acquire('a', '10.9.9.9')).toEqual({ ok: false, retryAfterSeconds: 15 * 60 - 30 });
+      c.advance(15 * 60_000 - 30_001);
+      expect(t.acquire('a', '10.9.9.9').ok).toBe(false);
+      c.advance(1);
+      expect(t.acquire('a', '10.9.9.9').ok).toBe(true);
+      expect(t.acquire('b', '10.9.9.8').ok).toBe(true);
+    });
+
+    it('counts only failures within the last 15 minutes', () => {
+      const c = clock();
+      const t = new LoginThrottle({}, () => c.now);
+      for (let i = 0; i < 9; i++) {
+        expect(fail(t, 'a', `10.0.0.${i}`)).toBe(true);
+        c.advance(2 * 60_000);
+      }
+      // The first failure is now 18 minutes old: a tenth does not lock.
+      expect(fail(t, 'a', '10.0.1.1')).toBe(true);
+      c.advance(60_000);
+      expect(t.acquire('a', '10.0.1.2').ok).toBe(true);
+    });
+
+    it('forgets failures after a successful login', () => {
+      const c = clock();
+      const t = new LoginThrottle({}, () => c.now);
+      for (let i = 0; i < 9; i++) {
+        fail(t, 'a', `10.0.0.${i}`);
+        c.advance(30_000);
+      }
+      t.succeeded('a');
+      fail(t, 'a', '10.0.1.1');
+      c.advance(30_000);
+      expect(t.acquire('a', '10.0.1.2').ok).toBe(true);
+    });
+  });
 });

@@ -14,9 +14,23 @@ export interface LoginThrottleOptions {
   windowMs: number;
   /** Bounds memory when someone tries many different logins: the least recently used keys go first. */
   maxKeys: number;
+  /**
+   * Lockout (ASVS 2.2.1): `lockoutFailures` finished failures for one login within `lockoutWindowMs`
+   * lock it for `lockoutMs`, whatever the address and even with the right password. Per instance too.
+   */
+  lockoutFailures: number;
+  lockoutWindowMs: number;
+  lockoutMs: number;
 }
 
-export const DEFAULT_THROTTLE: LoginThrottleOptions = { maxFailures: 5, windowMs: 60_000, maxKeys: 10_000 };
+export const DEFAULT_THROTTLE: LoginThrottleOptions = {
+  maxFailures: 5,
+  windowMs: 60_000,
+  maxKeys: 10_000,
+  lockoutFailures: 10,
+  lockoutWindowMs: 15 * 60_000,
+  lockoutMs: 15 * 60_000,
+};
 
 export type Acquired = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -25,6 +39,8 @@ export class LoginThrottle {
   readonly #now: () => number;
   /** key (`login:…`, `ip:…`) → times of recent failed or in-flight attempts, oldest first. */
   readonly #failures = new Map<string, number[]>();
+  /** login → its finished failures within the lockout window, or the time its lock ends. */
+  readonly #lockout = new Map<string, { failures: number[]; lockedUntil: number }>();
 
   constructor(options: Partial<LoginThrottleOptions> = {}, now: () => number = Date.now) {
     this.#options = { ...DEFAULT_THROTTLE, ...options };
@@ -35,6 +51,8 @@ export class LoginThrottle {
   acquire(login: string, ip: string): Acquired {
     const now = this.#now();
     let wait = 0;
+    const lock = this.#lockout.get(login);
+    if (lock && lock.lockedUntil > now) wait = lock.lockedUntil - now;
     for (const key of [loginKey(login), ipKey(ip)]) {
       const times = this.#recent(key, now);
       if (times.length >= this.#options.maxFailures) {
@@ -48,13 +66,29 @@ export class LoginThrottle {
   }
 
   /** The attempt was wrong: it stays counted against the login and now counts against the IP. */
-  failed(_login: string, ip: string): void {
-    this.#record(ipKey(ip), this.#now());
+  failed(login: string, ip: string): void {
+    const now = this.#now();
+    this.#record(ipKey(ip), now);
+    const lock = this.#lockout.get(login) ?? { failures: [], lockedUntil: 0 };
+    lock.failures = lock.failures.filter((time) => time > now - this.#options.lockoutWindowMs);
+    lock.failures.push(now);
+    if (lock.failures.length >= this.#options.lockoutFailures) {
+      lock.lockedUntil = now + this.#options.lockoutMs;
+      lock.failures = [];
+    }
+    this.#lockout.delete(login);
+    this.#lockout.set(login, lock);
+    // Least recently failed first; a lock still running is dropped only under a flood of logins.
+    for (const key of this.#lockout.keys()) {
+      if (this.#lockout.size <= this.#options.maxKeys) break;
+      this.#lockout.delete(key);
+    }
   }
 
   /** The password was right: the login's failures are forgotten. */
   succeeded(login: string): void {
     this.#failures.delete(loginKey(login));
+    this.#lockout.delete(login);
   }
 
   /** The number of keys tracked, for tests. */

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../api/app.js';
 import { recordCodecs } from '../api/record-schemas.js';
+import { accessOf, type Access } from '../access/access.js';
 import type { EntityModel } from '../compile/compile.js';
 import { CardoError } from '../errors.js';
 import { executeGroupBy } from '../query/group-query.js';
@@ -12,12 +13,6 @@ import { assertUuid, createRecord, deleteRecord, duplicatesOf, getRecord, update
 
 type EntityParams = { entity: string };
 type RecordParams = { entity: string; id: string };
-
-function entityOf(request: FastifyRequest<{ Params: EntityParams }>): EntityModel {
-  const entity = request.model.entities.get(request.params.entity);
-  if (!entity) throw new CardoError('CARDO_ERR_API_UNKNOWN_ENTITY', `There is no entity "${request.params.entity.slice(0, 64)}".`);
-  return entity;
-}
 
 function actorOf(request: FastifyRequest): Actor {
   return { userId: request.user?.id ?? null };
@@ -59,81 +54,99 @@ function expectedVersion(request: FastifyRequest, body: Record<string, unknown>)
   return version;
 }
 
-function sendRecord(reply: FastifyReply, request: FastifyRequest, entity: EntityModel, record: Record<string, unknown>, status = 200) {
+function sendRecord(reply: FastifyReply, request: FastifyRequest, access: Access, entity: EntityModel, record: Record<string, unknown>, status = 200) {
   reply.header('etag', `"${String(record.version)}"`);
-  return reply.status(status).type('application/json').send(recordCodecs(request.model).get(entity.name).serializeRecord(record));
+  return reply.status(status).type('application/json').send(recordCodecs(request.model).get(entity.name).serializeRecord(access.strip(entity, record)));
 }
 
 /** The record API (DESIGN.md §5), generic over every entity of the current model. */
 export const recordRoutes: RoutePlugin = (app, { db }) => {
   app.get<{ Params: EntityParams }>('/api/data/:entity', async (request, reply) => {
-    const entity = entityOf(request);
+    const access = await accessOf(request, db);
+    // The caller's view of the entity: hidden fields are unknown to every parameter.
+    const entity = access.view(access.entity(request.params.entity));
     const params = parseListParams(request.query as Record<string, unknown>, entity);
-    if (params.groupBy) return executeGroupBy(db, request.model, entity, params, queryContext(request));
-    const page = await executeList(db, request.model, entity, params, queryContext(request));
+    const options = { restrict: access.restrict(entity.name) };
+    if (params.groupBy) return executeGroupBy(db, request.model, entity, params, queryContext(request), options);
+    const page = await executeList(db, request.model, entity, params, queryContext(request), options);
     return reply.type('application/json').send(recordCodecs(request.model).get(entity.name).serializeList(page));
   });
 
   app.post<{ Params: EntityParams }>('/api/data/:entity', async (request, reply) => {
-    const entity = entityOf(request);
+    const access = await accessOf(request, db);
+    const entity = access.entity(request.params.entity);
     const body = trimmed(entity, asObject(request.body));
+    access.assertWritableFields(entity, body);
     recordCodecs(request.model).get(entity.name).validateCreate(body);
-    const record = await createRecord(db, request.model, entity, body, { actor: actorOf(request), confirmDuplicates: confirmDuplicates(request) });
+    const record = await createRecord(db, request.model, entity, body, { actor: actorOf(request), access, confirmDuplicates: confirmDuplicates(request) });
     reply.header('location', `/api/data/${entity.name}/${record.id}`);
-    return sendRecord(reply, request, entity, record, 201);
+    return sendRecord(reply, request, access, entity, record, 201);
   });
 
   app.post<{ Params: EntityParams }>('/api/data/:entity/duplicates', async (request) => {
-    const entity = entityOf(request);
+    const access = await accessOf(request, db);
+    const entity = access.entity(request.params.entity);
     const { id, ...values } = trimmed(entity, asObject(request.body));
     if (id !== undefined) assertUuid(String(id));
     recordCodecs(request.model).get(entity.name).validatePatch({ ...values, version: 1 });
-    return { duplicates: await duplicatesOf(db, request.model, entity, values, id === undefined ? null : String(id)) };
+    return { duplicates: await duplicatesOf(db, request.model, entity, values, id === undefined ? null : String(id), access) };
   });
 
   app.get<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
-    const entity = entityOf(request);
-    return sendRecord(reply, request, entity, await getRecord(db, entity, request.params.id));
+    const access = await accessOf(request, db);
+    const entity = access.entity(request.params.entity);
+    return sendRecord(reply, request, access, entity, await getRecord(db, entity, request.params.id, access));
   });
 
   app.patch<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
-    const entity = entityOf(request);
+    const access = await accessOf(request, db);
+    const entity = access.entity(request.params.entity);
     const body = trimmed(entity, asObject(request.body));
     const version = expectedVersion(request, body);
     assertUuid(request.params.id);
+    const { version: _version, ...changes } = body;
+    access.assertWritableFields(entity, changes);
     recordCodecs(request.model).get(entity.name).validatePatch(body);
-    const record = await updateRecord(db, request.model, entity, request.params.id, body, version, { actor: actorOf(request), confirmDuplicates: confirmDuplicates(request) });
-    return sendRecord(reply, request, entity, record);
+    const record = await updateRecord(db, request.model, entity, request.params.id, body, version, { actor: actorOf(request), access, confirmDuplicates: confirmDuplicates(request) });
+    return sendRecord(reply, request, access, entity, record);
   });
 
   app.delete<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
-    const entity = entityOf(request);
-    await deleteRecord(db, request.model, entity, request.params.id, { actor: actorOf(request) });
+    const access = await accessOf(request, db);
+    const entity = access.entity(request.params.entity);
+    await deleteRecord(db, request.model, entity, request.params.id, { actor: actorOf(request), access });
     return reply.status(204).send();
   });
 
   app.get<{ Params: RecordParams }>('/api/data/:entity/:id/history', async (request) => {
-    const entity = entityOf(request);
-    await getRecord(db, entity, request.params.id);
-    return { items: await recordHistory(db, entity.name, request.params.id) };
+    const access = await accessOf(request, db);
+    const entity = access.entity(request.params.entity);
+    await getRecord(db, entity, request.params.id, access);
+    const items = await recordHistory(db, entity.name, request.params.id);
+    return { items: items.map((item) => ({ ...item, changes: access.strip(entity, item.changes) })) };
   });
 
   app.get<{ Params: RecordParams }>('/api/data/:entity/:id/links', async (request) => {
-    const entity = entityOf(request);
-    await getRecord(db, entity, request.params.id);
-    return { items: await linksOf(db, request.model, { entity: entity.name, id: request.params.id }) };
+    const access = await accessOf(request, db);
+    const entity = access.entity(request.params.entity);
+    await getRecord(db, entity, request.params.id, access);
+    return { items: await linksOf(db, request.model, { entity: entity.name, id: request.params.id }, access) };
   });
 
   app.get<{ Params: RecordParams & { relation: string } }>('/api/data/:entity/:id/related/:relation', async (request, reply) => {
-    const entity = entityOf(request);
-    await getRecord(db, entity, request.params.id);
-    const { other, via } = relationOf(request.model.entities, entity, request.params.relation);
+    const access = await accessOf(request, db);
+    const entity = access.entity(request.params.entity);
+    await getRecord(db, entity, request.params.id, access);
+    const related = relationOf(request.model.entities, entity, request.params.relation);
+    if (!access.can(related.other.name, 'read')) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `"${request.params.relation.slice(0, 64)}" is not a related list of ${entity.name}.`);
+    const other = access.view(related.other);
+    const { via } = related;
     const query = { ...(request.query as Record<string, unknown>) };
     const extra = { [via]: request.params.id };
     const userFilter = typeof query.filter === 'string' ? query.filter : undefined;
     query.filter = JSON.stringify(userFilter ? { $and: [extra, parseJsonFilter(userFilter)] } : extra);
     const params = parseListParams(query, other);
-    const page = await executeList(db, request.model, other, params, queryContext(request));
+    const page = await executeList(db, request.model, other, params, queryContext(request), { restrict: access.restrict(other.name) });
     return reply.type('application/json').send(recordCodecs(request.model).get(other.name).serializeList(page));
   });
 
@@ -148,12 +161,13 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const unknownKeys = Object.keys(body).filter((k) => !['from', 'to', 'kind'].includes(k));
     if (unknownKeys.length > 0) throw new CardoError('CARDO_ERR_API_VALIDATION', `Unknown properties: ${unknownKeys.join(', ')}.`, { errors: unknownKeys.map((k) => ({ path: `/${k}`, message: 'Unknown property.' })) });
     if (kind !== undefined && (typeof kind !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(kind))) throw new CardoError('CARDO_ERR_API_VALIDATION', 'kind is a lower_snake name.', { errors: [{ path: '/kind', message: 'Must be a lower_snake name.' }] });
-    const link = await createLink(db, request.model, ref(from, '/from'), ref(to, '/to'), typeof kind === 'string' ? kind : 'related', { actor: actorOf(request) });
+    const access = await accessOf(request, db);
+    const link = await createLink(db, request.model, ref(from, '/from'), ref(to, '/to'), typeof kind === 'string' ? kind : 'related', { actor: actorOf(request), access });
     return reply.status(link.created ? 201 : 200).send({ id: link.id });
   });
 
   app.delete<{ Params: { id: string } }>('/api/links/:id', async (request, reply) => {
-    await deleteLink(db, request.params.id);
+    await deleteLink(db, request.params.id, await accessOf(request, db));
     return reply.status(204).send();
   });
 };

@@ -3,8 +3,12 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 import type { CompiledModel, EntityModel, FieldModel } from '../compile/compile.js';
 import type { Db } from '../db/db.js';
 import { quoteIdent } from '../db/db.js';
+import { revokeUserSessions } from '../auth/sessions.js';
 import { CardoError, type FieldError } from '../errors.js';
+import type { Access } from '../access/access.js';
+import { SqlParams } from '../query/sql.js';
 import { writeAudit, type AuditChanges } from './audit.js';
+import { checkEntityRules } from './entity-rules.js';
 import { duplicateKeys, findDuplicates, type DuplicateMatch } from './duplicates.js';
 import { computeFormula, toApiRecord, type ApiRecord } from './record-mapping.js';
 
@@ -21,6 +25,8 @@ export interface WriteOptions {
   now?: Date;
   /** For loading prepared data (demo seed): the id the new record gets. Never from a request. */
   id?: string;
+  /** The caller's access (every request passes it); absent only for trusted server-side writes. */
+  access?: Access;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,9 +35,12 @@ export function assertUuid(id: string, path = '/id'): void {
   if (!UUID.test(id)) throw new CardoError('CARDO_ERR_API_VALIDATION', `"${id.slice(0, 64)}" is not a record id (UUID).`, { errors: [{ path, message: 'Must be a UUID.' }] });
 }
 
-export async function getRecord(db: Db, entity: EntityModel, id: string): Promise<ApiRecord> {
+/** One record; with `access`, one outside the read scope is missing (404, never 403). */
+export async function getRecord(db: Db, entity: EntityModel, id: string, access?: Access): Promise<ApiRecord> {
   assertUuid(id);
-  const [row] = await db.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1`, [id]);
+  const params = new SqlParams();
+  const where = `t.id = ${params.add(id)}${access ? ` AND ${access.scopeSql(entity.name, 'read', params)}` : ''}`;
+  const [row] = await db.query(`SELECT * FROM ${quoteIdent(entity.table)} AS t WHERE ${where}`, params.values);
   if (!row) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${entity.name} ${id}.`);
   return toApiRecord(entity, row);
 }
@@ -48,13 +57,16 @@ export async function createRecord(db: Db, model: CompiledModel, entity: EntityM
     else if (!field.system && field.def.default !== undefined) values[field.name] = resolveDefault(field, options.actor, now);
   }
   if (!Object.hasOwn(body, 'owner')) values.owner = options.actor.userId;
+  const actor = options.access ? options.access.actorFor(values.owner) : options.actor;
+  options.access?.assertCreate(entity, values.owner);
   checkValues(model, entity, values, 'create');
   computeStoredFormulas(entity, values);
   const id = options.id ?? uuidv7();
   return db.transaction(async (tx) => {
-    const keys = await checkDuplicates(tx, model, entity, values, null, options.confirmDuplicates === true);
+    await checkEntityRules(tx, entity.name, values, null);
+    const keys = await checkDuplicates(tx, model, entity, values, null, options.confirmDuplicates === true, options.access);
     const columns: string[] = ['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'version'];
-    const params: unknown[] = [id, now.toISOString(), now.toISOString(), options.actor.userId, options.actor.userId, 1];
+    const params: unknown[] = [id, now.toISOString(), now.toISOString(), actor.userId, actor.userId, 1];
     for (const field of entity.columns) {
       if (field.system && field.name !== 'owner') continue;
       if (!Object.hasOwn(values, field.name)) continue;
@@ -68,7 +80,7 @@ export async function createRecord(db: Db, model: CompiledModel, entity: EntityM
     const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
     const [row] = await runWrite(model, entity, () => tx.query(`INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`, params));
     const record = toApiRecord(entity, row as Record<string, unknown>);
-    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor: options.actor, changes: diff(entity, {}, record), now });
+    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor, changes: diff(entity, {}, record), now });
     return record;
   });
 }
@@ -79,6 +91,8 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
   return db.transaction(async (tx) => {
     const [current] = await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR UPDATE`, [id]);
     if (!current) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${entity.name} ${id}.`);
+    options.access?.assertRow(entity, 'update', current, id);
+    const actor = options.access ? options.access.actorFor(current.owner) : options.actor;
     const before = toApiRecord(entity, current);
     if (before.version !== version) throw new CardoError('CARDO_ERR_RECORD_STALE', `You edited version ${version}; the record is at version ${before.version}.`, { extra: { currentVersion: before.version } });
     const changed: Record<string, unknown> = {};
@@ -86,13 +100,15 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
       if (field.name === 'version' || !Object.hasOwn(body, field.name)) continue;
       changed[field.name] = body[field.name];
     }
+    if (Object.hasOwn(changed, 'owner') && changed.owner !== before.owner) options.access?.assertNewOwner(entity, changed.owner);
     const merged = { ...before, ...changed };
     checkValues(model, entity, merged, 'update', Object.keys(changed));
     computeStoredFormulas(entity, merged);
     for (const field of entity.columns) if (field.type === 'formula' && field.columnType && merged[field.name] !== before[field.name]) changed[field.name] = merged[field.name];
-    const keys = await checkDuplicates(tx, model, entity, merged, id, options.confirmDuplicates === true);
+    await checkEntityRules(tx, entity.name, merged, id);
+    const keys = await checkDuplicates(tx, model, entity, merged, id, options.confirmDuplicates === true, options.access);
     const sets: string[] = ['updated_at = $1', 'updated_by = $2', 'version = version + 1'];
-    const params: unknown[] = [now.toISOString(), options.actor.userId];
+    const params: unknown[] = [now.toISOString(), actor.userId];
     for (const [name, value] of Object.entries(changed)) {
       const field = entity.field.get(name) as FieldModel;
       params.push(toSqlValue(value));
@@ -106,7 +122,9 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
     const [row] = await runWrite(model, entity, () => tx.query(`UPDATE ${quoteIdent(entity.table)} SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`, params));
     const after = toApiRecord(entity, row as Record<string, unknown>);
     const changes = diff(entity, before, after);
-    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'update', actor: options.actor, changes, now });
+    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'update', actor, changes, now });
+    // A deactivated user's sessions end with the same transaction that deactivates them.
+    if (entity.name === 'sys_user' && before.active === true && after.active !== true) await revokeUserSessions(tx, id);
     return after;
   });
 }
@@ -117,16 +135,30 @@ export async function deleteRecord(db: Db, model: CompiledModel, entity: EntityM
   await db.transaction(async (tx) => {
     const [current] = await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR UPDATE`, [id]);
     if (!current) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${entity.name} ${id}.`);
+    options.access?.assertRow(entity, 'delete', current, id);
     const before = toApiRecord(entity, current);
     await runWrite(model, entity, () => tx.query(`DELETE FROM ${quoteIdent(entity.table)} WHERE id = $1`, [id]));
     await tx.query(`DELETE FROM sys_link WHERE (from_entity = $1 AND from_id = $2) OR (to_entity = $1 AND to_id = $2)`, [entity.name, id]);
-    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'delete', actor: options.actor, changes: diff(entity, before, {}), now });
+    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'delete', actor: options.access ? options.access.actorFor(current.owner) : options.actor, changes: diff(entity, before, {}), now });
   });
 }
 
 /** POST …/duplicates: what a save of these values would collide with, without saving. */
-export async function duplicatesOf(db: Db, model: CompiledModel, entity: EntityModel, values: Readonly<Record<string, unknown>>, exceptId: string | null): Promise<DuplicateMatch[]> {
-  return findDuplicates(db, entity, duplicateKeys(model, entity, values), exceptId);
+export async function duplicatesOf(db: Db, model: CompiledModel, entity: EntityModel, values: Readonly<Record<string, unknown>>, exceptId: string | null, access?: Access): Promise<Array<DuplicateMatch | HiddenDuplicate>> {
+  const matches = await findDuplicates(db, entity, duplicateKeys(model, entity, values), exceptId);
+  return access ? redactDuplicates(db, entity, matches, access) : matches;
+}
+
+/** A duplicate the caller may not read: that it exists, never what it is. */
+export interface HiddenDuplicate {
+  exists: true;
+  rule: string;
+  action: 'block' | 'warn';
+}
+
+async function redactDuplicates(db: Db, entity: EntityModel, matches: readonly DuplicateMatch[], access: Access): Promise<Array<DuplicateMatch | HiddenDuplicate>> {
+  const readable = await access.readableIds(db, entity, matches.map((m) => m.id));
+  return matches.map((m) => (readable.has(m.id) ? m : { exists: true, rule: m.rule, action: m.action }));
 }
 
 function resolveDefault(field: FieldModel, actor: Actor, now: Date): unknown {
@@ -158,22 +190,23 @@ function computeStoredFormulas(entity: EntityModel, values: Record<string, unkno
 }
 
 /** Runs the duplicate rules; refuses the save (409) on a block match, or on a warn match not confirmed. */
-async function checkDuplicates(tx: Db, model: CompiledModel, entity: EntityModel, values: Readonly<Record<string, unknown>>, exceptId: string | null, confirmed: boolean) {
+async function checkDuplicates(tx: Db, model: CompiledModel, entity: EntityModel, values: Readonly<Record<string, unknown>>, exceptId: string | null, confirmed: boolean, access: Access | undefined) {
   const keys = duplicateKeys(model, entity, values);
   if (keys.size === 0) return keys;
   // Fuzzy blocking rules cannot be enforced by a unique index: serialize them per rule.
   for (const [rule, key] of keys) if (key !== null && rule.match === 'fuzzy' && rule.action === 'block') await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${entity.name}:${rule.name}`]);
   const matches = await findDuplicates(tx, entity, keys, exceptId);
   const blocking = matches.filter((m) => m.action === 'block' || !confirmed);
-  if (blocking.length > 0) throw duplicateError(entity, matches);
+  if (blocking.length > 0) throw duplicateError(entity, access ? await redactDuplicates(tx, entity, matches, access) : matches);
   return keys;
 }
 
-function duplicateError(entity: EntityModel, matches: readonly DuplicateMatch[]): CardoError {
+function duplicateError(entity: EntityModel, matches: ReadonlyArray<DuplicateMatch | HiddenDuplicate>): CardoError {
   const confirmable = matches.every((m) => m.action === 'warn');
+  const name = (m: DuplicateMatch | HiddenDuplicate) => ('title' in m ? `"${m.title}"` : `a ${entity.name} you cannot see`);
   const detail = confirmable
-    ? `Possible duplicate of ${matches.map((m) => `"${m.title}"`).join(', ')}; save with ?confirm=duplicates if it is a different ${entity.name}.`
-    : `Duplicate of ${matches.filter((m) => m.action === 'block').map((m) => `"${m.title}" (${m.rule})`).join(', ')}.`;
+    ? `Possible duplicate of ${matches.map(name).join(', ')}; save with ?confirm=duplicates if it is a different ${entity.name}.`
+    : `Duplicate of ${matches.filter((m) => m.action === 'block').map((m) => `${name(m)} (${m.rule})`).join(', ')}.`;
   return new CardoError('CARDO_ERR_RECORD_DUPLICATE', detail, { extra: { duplicates: matches, confirmable } });
 }
 

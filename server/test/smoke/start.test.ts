@@ -61,11 +61,16 @@ describe('cardo start on the embedded database (what `npm start` runs)', () => {
       const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'sales1', password: 'demo-password-1' }) });
       expect(login.status).toBe(200);
       const { token } = (await login.json()) as { token: string };
-      const list = await fetch(`${base}/api/data/counterparty?limit=5`, { headers: { authorization: `Bearer ${token}` } });
+      const auth = { authorization: `Bearer ${token}` };
+      const me = (await (await fetch(`${base}/api/auth/me`, { headers: auth })).json()) as { id: string };
+      const list = await fetch(`${base}/api/data/counterparty?limit=5&fields=brand,owner`, { headers: auth });
       expect(list.status).toBe(200);
-      const page = (await list.json()) as { items: unknown[]; total: number };
+      const page = (await list.json()) as { items: Array<{ owner: string }>; total: number };
+      // A sales manager sees their own clients only (roles.json), out of the 300 seeded.
       expect(page.items).toHaveLength(5);
-      expect(page.total).toBe(300);
+      expect(page.total).toBeGreaterThan(5);
+      expect(page.total).toBeLessThan(300);
+      expect(page.items.every((item) => item.owner === me.id)).toBe(true);
       expect((await fetch(`${base}/ready`)).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
