@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import { readConfig } from './config.js';
-import { openDb } from './db/db.js';
+import { openConfiguredDb } from './db/db.js';
 import type { Problem } from './errors.js';
 import { formatMetadataDir } from './metadata/format.js';
 import { summarize } from './metadata/summary.js';
@@ -122,8 +121,7 @@ async function seed(io: CliIo, seedNumber: number): Promise<number> {
     io.err('--seed takes an integer.');
     return 2;
   }
-  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
-  const db = await openDb({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), max: 1 });
+  const db = await openConfiguredDb(config, 1);
   try {
     await applyMigration({ db, url: config.databaseUrl }, model, { allowDestructive: false });
     const admin = await ensureAdministrator(db, model, { password: config.adminPassword });

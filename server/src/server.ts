@@ -1,5 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps, type RoutePlugin } from './api/app.js';
 import { healthRoutes } from './api/health.routes.js';
@@ -10,7 +8,7 @@ import { userRoutes } from './auth/users.routes.js';
 import { ensureAdministrator } from './auth/bootstrap.js';
 import { loadModel } from './compile/load-model.js';
 import type { Config } from './config.js';
-import { openDb, type Db } from './db/db.js';
+import { openConfiguredDb, type Db } from './db/db.js';
 import { demoSeeded, seedDemo } from './demo/seed.js';
 import { applyMigration } from './plan/apply.js';
 import { recordRoutes } from './records/records.routes.js';
@@ -41,8 +39,7 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
     const listed = problems.slice(0, 50).map((p) => `${p.file}:${p.pointer} ${p.code} ${p.message}`);
     throw new StartupError([...listed, `The metadata in ${config.metadataDir} has ${problems.length} problem(s); fix them (\`cardo validate\`) and start again.`].join('\n'));
   }
-  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
-  const db = await openDb({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  const db = await openConfiguredDb(config);
   const notes: string[] = [];
   try {
     const target = { db, url: config.databaseUrl };

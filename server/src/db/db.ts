@@ -1,4 +1,7 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import type { Config } from '../config.js';
 import pg from 'pg';
 
 /** The one database interface the runtime uses: PostgreSQL through pg, or embedded PGlite. */
@@ -43,6 +46,12 @@ export const TYPE_PARSERS: Record<number, (value: string) => unknown> = {
 const pgTypes = {
   getTypeParser: (oid: number, format?: string) => TYPE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as 'text'),
 };
+
+/** The database the settings name: DATABASE_URL, or the embedded PGlite in <dataDir>/pglite. */
+export async function openConfiguredDb(config: Pick<Config, 'databaseUrl' | 'dataDir'>, max?: number): Promise<Db> {
+  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
+  return openDb({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), max });
+}
 
 function openPostgres(url: string, options: DbOptions): Db {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes as pg.CustomTypesConfig });

@@ -1,9 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadModel } from '../compile/load-model.js';
 import type { CompiledModel } from '../compile/compile.js';
 import { readConfig } from '../config.js';
-import { openDb, type Db } from '../db/db.js';
+import { openConfiguredDb, type Db } from '../db/db.js';
 import { CardoError } from '../errors.js';
 import { applyMigration } from './apply.js';
 import { formatChange, formatPlan, planMigration } from './plan.js';
@@ -56,8 +55,7 @@ async function withModelAndDb(dir: string, io: CommandIo, run: (model: CompiledM
     return 1;
   }
   const config = readConfig(io.env, io.cwd);
-  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
-  const db = await openDb({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), max: 1 });
+  const db = await openConfiguredDb(config, 1);
   try {
     return await run(model, db, config.databaseUrl);
   } finally {

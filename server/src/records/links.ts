@@ -6,7 +6,8 @@ import { quoteIdent } from '../db/db.js';
 import { CardoError } from '../errors.js';
 import type { Actor } from './records.service.js';
 import { assertUuid } from './records.service.js';
-import { titleColumns, titleOf, toApiRecord } from './record-mapping.js';
+import { loadTitles } from '../query/titles.js';
+import { titleColumns } from './record-mapping.js';
 
 export interface RecordRef {
   entity: string;
@@ -72,20 +73,26 @@ export async function linksOf(db: Db, model: CompiledModel, ref: RecordRef, acce
       WHERE (from_entity = $1 AND from_id = $2) OR (to_entity = $1 AND to_id = $2) ORDER BY created_at DESC LIMIT 500`,
     [ref.entity, ref.id],
   );
-  const views: LinkView[] = [];
-  for (const row of rows) {
+  // One query per linked entity for readability and one for titles, not two per link.
+  const others = rows.map((row) => {
     const outgoing = row.from_entity === ref.entity && row.from_id === ref.id;
-    const other = { entity: String(outgoing ? row.to_entity : row.from_entity), id: String(outgoing ? row.to_id : row.from_id) };
-    const entity = model.entities.get(other.entity);
-    let title = other.id;
-    if (access && (!entity || !(await access.readableIds(db, entity, [other.id])).has(other.id))) continue;
+    return { row, outgoing, entity: String(outgoing ? row.to_entity : row.from_entity), id: String(outgoing ? row.to_id : row.from_id) };
+  });
+  const readable = new Map<string, Set<string> | undefined>();
+  const titles = new Map<string, Map<string, string>>();
+  for (const name of new Set(others.map((o) => o.entity))) {
+    const entity = model.entities.get(name);
+    const ids = others.filter((o) => o.entity === name).map((o) => o.id);
+    if (access) readable.set(name, entity ? await access.readableIds(db, entity, ids) : new Set());
     const titleHidden = entity !== undefined && access !== undefined && titleColumns(entity).some((f) => access.fieldRules(entity.name).hidden.has(f.name));
-    if (entity && !titleHidden) {
-      const cols = ['id', ...titleColumns(entity).map((f) => quoteIdent(f.column))].join(', ');
-      const [target] = await db.query(`SELECT ${cols} FROM ${quoteIdent(entity.table)} WHERE id = $1`, [other.id]);
-      if (target) title = titleOf(entity, toApiRecord(entity, target));
-    }
-    views.push({ id: String(row.id), kind: String(row.kind), automatic: row.automatic === true, direction: outgoing ? 'outgoing' : 'incoming', record: { ...other, title }, createdAt: String(row.created_at) });
+    const visible = access ? ids.filter((id) => readable.get(name)?.has(id)) : ids;
+    if (entity && !titleHidden) titles.set(name, await loadTitles(db, model, entity, visible));
+  }
+  const views: LinkView[] = [];
+  for (const { row, outgoing, entity, id } of others) {
+    if (access && !readable.get(entity)?.has(id)) continue;
+    const title = titles.get(entity)?.get(id) ?? id;
+    views.push({ id: String(row.id), kind: String(row.kind), automatic: row.automatic === true, direction: outgoing ? 'outgoing' : 'incoming', record: { entity, id, title }, createdAt: String(row.created_at) });
   }
   return views;
 }
