@@ -1,5 +1,8 @@
 import path from 'node:path';
 
+/** The repository root, from src/ or dist/ alike (both sit one level under server/). */
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
 /** Settings from the environment (DESIGN.md §7), each with its default. */
 export interface Config {
   port: number;
@@ -12,6 +15,12 @@ export interface Config {
   demoPassword: string | undefined;
   smtpUrl: string | undefined;
   logLevel: string;
+  /** The runtime UI's build (Vite output) served at `/`. */
+  uiDir: string;
+  /** The studio's build served at `/studio` when it exists. */
+  studioDir: string;
+  /** Most rows one Excel export may hold; a larger export is refused (CARDO_ERR_EXPORT_TOO_LARGE). */
+  exportMaxRows: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, cwd: string): Config {
@@ -28,5 +37,14 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string): Config {
     demoPassword: env.CARDO_DEMO_PASSWORD || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    uiDir: path.resolve(cwd, env.CARDO_UI_DIR ?? path.join(REPO_ROOT, 'runtime-ui/dist')),
+    studioDir: path.resolve(cwd, env.CARDO_STUDIO_DIR ?? path.join(REPO_ROOT, 'studio/dist')),
+    exportMaxRows: positiveInteger(env.CARDO_EXPORT_MAX_ROWS, 100_000),
   };
+}
+
+/** A whole number from the environment; unset, blank or not a positive integer gives the default. */
+function positiveInteger(text: string | undefined, fallback: number): number {
+  const n = Number(text);
+  return text !== undefined && text.trim() !== '' && Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }

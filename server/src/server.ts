@@ -14,9 +14,13 @@ import { applyMigration } from './plan/apply.js';
 import { recordRoutes } from './records/records.routes.js';
 import { ModelHolder } from './runtime/model-holder.js';
 import { studioRoutes } from './studio/studio.routes.js';
+import { uiRoutes } from './api/ui.routes.js';
 
-/** Every route module of the runtime, in registration order (auth first: it guards /api). */
-export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, studioRoutes];
+/**
+ * Every route module of the runtime, in registration order (auth first: it guards /api; the
+ * web apps last: their catch-all GET serves whatever no other route claims).
+ */
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, studioRoutes, uiRoutes];
 
 export interface Runtime {
   app: FastifyInstance;

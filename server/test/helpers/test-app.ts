@@ -23,10 +23,11 @@ export interface TestApp {
 export const TEST_PASSWORD = 'correct horse battery staple';
 
 /** The full runtime (every route) on a fresh test schema with the CRM metadata applied. */
-export async function createTestApp(options: { model?: CompiledModel } = {}): Promise<TestApp> {
+/** `env` adds settings (CARDO_UI_DIR, CARDO_EXPORT_MAX_ROWS…) as the environment would. */
+export async function createTestApp(options: { model?: CompiledModel; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   const appDb = await createAppDatabase(options.model ? { model: options.model } : {});
   const models = new ModelHolder(appDb.model);
-  const config = readConfig({ CARDO_METADATA_DIR: '../metadata' }, process.cwd());
+  const config = readConfig({ CARDO_METADATA_DIR: '../metadata', ...options.env }, process.cwd());
   const app = await buildApp({ db: appDb.db, models, config, target: { db: appDb.db, url: appDb.url, schema: appDb.schema } }, ROUTES, { logger: process.env.CARDO_TEST_LOG ? { level: process.env.CARDO_TEST_LOG } : false });
   const tokens = new Map<string, { token: string; id: string }>();
   const login = async (name: string, roles: readonly string[] = ['administrator']) => {
