@@ -177,6 +177,7 @@ export function recordSchema(entity: EntityModel, options: SchemaOptions = {}): 
   for (const field of entity.fields) properties[field.name] = fieldSchema(field, !ALWAYS_SET.has(field.name), options);
   properties.$color = { type: ['string', 'null'], ...(options.locale !== undefined ? { description: 'Row color from the first matching color rule of the list view.' } : {}) };
   properties.$colorLabel = { type: ['object', 'null'], additionalProperties: { type: 'string' }, ...(options.locale !== undefined ? { description: 'The matching color rule\'s label, per locale.' } : {}) };
+  properties.$titles = { type: 'object', additionalProperties: { type: 'string' }, ...(options.locale !== undefined ? { description: 'With titles=true: the title of the record each reference or user field points to.' } : {}) };
   return { type: 'object', properties, additionalProperties: false };
 }
 

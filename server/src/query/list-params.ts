@@ -39,9 +39,11 @@ export interface ListParams {
   fields: readonly string[] | undefined;
   groupBy: string | undefined;
   quickFilter: QuickFilter | undefined;
+  /** `titles=true`: each item carries `$titles`, the titles of the records its references point to. */
+  titles: boolean;
 }
 
-const PARAMS = ['filter', 'sort', 'limit', 'offset', 'q', 'fields', 'view', 'groupBy', 'quickFilter'] as const;
+const PARAMS = ['filter', 'sort', 'limit', 'offset', 'q', 'fields', 'view', 'groupBy', 'quickFilter', 'titles'] as const;
 type ParamName = (typeof PARAMS)[number];
 const PARAM_SET: ReadonlySet<string> = new Set(PARAMS);
 
@@ -188,6 +190,7 @@ export function parseListParams(query: Readonly<Record<string, unknown>>, entity
     }
   }
 
+  const titles = booleanParam(c, 'titles', text.titles);
   if (c.errors.length > 0) {
     throw new CardoError('CARDO_ERR_API_VALIDATION', c.errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors: c.errors });
   }
@@ -201,5 +204,14 @@ export function parseListParams(query: Readonly<Record<string, unknown>>, entity
     fields,
     groupBy,
     quickFilter,
+    titles,
   };
+}
+
+/** `true`/`false`; absent is false. */
+function booleanParam(c: Collector, name: string, text: string | undefined): boolean {
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  c.add(name, 'must be true or false');
+  return false;
 }

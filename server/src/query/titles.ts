@@ -92,3 +92,32 @@ export async function loadTitles(db: Db, model: CompiledModel, entity: EntityMod
   }
   return titles;
 }
+
+/**
+ * Sets `$titles` on each record: reference and user field → the title of the record it points
+ * to, so a list or a card shows names, not ids. One query per target entity; targets the caller
+ * may not read at all (`canRead`) are left out.
+ */
+export async function attachTitles(db: Db, model: CompiledModel, entity: EntityModel, records: Array<Record<string, unknown>>, canRead: (entity: string) => boolean): Promise<void> {
+  const byTarget = new Map<string, { fields: FieldModel[]; ids: Set<string> }>();
+  for (const field of entity.fields) {
+    if ((field.valueType !== 'reference' && field.valueType !== 'user') || !field.target || !canRead(field.target)) continue;
+    const entry = byTarget.get(field.target) ?? { fields: [], ids: new Set<string>() };
+    entry.fields.push(field);
+    for (const record of records) if (typeof record[field.name] === 'string') entry.ids.add(record[field.name] as string);
+    byTarget.set(field.target, entry);
+  }
+  for (const record of records) record.$titles = {};
+  for (const [target, { fields, ids }] of byTarget) {
+    const targetEntity = model.entities.get(target);
+    if (!targetEntity || ids.size === 0) continue;
+    const titles = await loadTitles(db, model, targetEntity, [...ids]);
+    for (const record of records) {
+      const out = record.$titles as Record<string, string>;
+      for (const field of fields) {
+        const title = titles.get(record[field.name] as string);
+        if (title !== undefined) out[field.name] = title;
+      }
+    }
+  }
+}

@@ -7,6 +7,7 @@ import { CardoError } from '../errors.js';
 import { executeGroupBy } from '../query/group-query.js';
 import { parseListParams } from '../query/list-params.js';
 import { executeList } from '../query/list-query.js';
+import { attachTitles } from '../query/titles.js';
 import { recordHistory } from './audit.js';
 import { createLink, deleteLink, linksOf } from './links.js';
 import { assertUuid, createRecord, deleteRecord, duplicatesOf, getRecord, updateRecord, type Actor } from './records.service.js';
@@ -44,6 +45,12 @@ function confirmDuplicates(request: FastifyRequest): boolean {
   return confirm === 'duplicates';
 }
 
+function titlesWanted(request: FastifyRequest): boolean {
+  const titles = (request.query as Record<string, unknown> | undefined)?.titles;
+  if (titles !== undefined && titles !== 'true' && titles !== 'false') throw new CardoError('CARDO_ERR_API_VALIDATION', 'titles must be true or false.', { errors: [{ path: '/query/titles', message: 'Must be true or false.' }] });
+  return titles === 'true';
+}
+
 /** The version a PATCH was made against: If-Match (a plain or quoted number) or body.version. */
 function expectedVersion(request: FastifyRequest, body: Record<string, unknown>): number {
   const header = request.headers['if-match'];
@@ -69,6 +76,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const options = { restrict: access.restrict(entity.name) };
     if (params.groupBy) return executeGroupBy(db, request.model, entity, params, queryContext(request), options);
     const page = await executeList(db, request.model, entity, params, queryContext(request), options);
+    if (params.titles) await attachTitles(db, request.model, entity, page.items, (name) => access.can(name, 'read'));
     return reply.type('application/json').send(recordCodecs(request.model).get(entity.name).serializeList(page));
   });
 
@@ -95,7 +103,10 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   app.get<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
     const access = await accessOf(request, db);
     const entity = access.entity(request.params.entity);
-    return sendRecord(reply, request, access, entity, await getRecord(db, entity, request.params.id, access));
+    const withTitles = titlesWanted(request);
+    const record = await getRecord(db, entity, request.params.id, access);
+    if (withTitles) await attachTitles(db, request.model, access.view(entity), [record], (name) => access.can(name, 'read'));
+    return sendRecord(reply, request, access, entity, record);
   });
 
   app.patch<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
@@ -147,6 +158,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     query.filter = JSON.stringify(userFilter ? { $and: [extra, parseJsonFilter(userFilter)] } : extra);
     const params = parseListParams(query, other);
     const page = await executeList(db, request.model, other, params, queryContext(request), { restrict: access.restrict(other.name) });
+    if (params.titles) await attachTitles(db, request.model, other, page.items, (name) => access.can(name, 'read'));
     return reply.type('application/json').send(recordCodecs(request.model).get(other.name).serializeList(page));
   });
 
