@@ -72,6 +72,10 @@ export const ERRORS = {
   CARDO_ERR_RECORD_REFERENCED: { status: 409, message: 'Other records refer to this one; it cannot be deleted.' },
   CARDO_ERR_RECORD_STALE: { status: 412, message: 'The record was changed by someone else; reload it and try again.' },
   CARDO_ERR_RECORD_VERSION_REQUIRED: { status: 428, message: 'Send the version you edited (If-Match header or version in the body).' },
+
+  // Exports and saved list views
+  CARDO_ERR_EXPORT_TOO_LARGE: { status: 400, message: 'The export has more rows than allowed; narrow the filter.' },
+  CARDO_ERR_VIEW_LIMIT: { status: 400, message: 'You have as many saved views of this list as allowed; delete one first.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

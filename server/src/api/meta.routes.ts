@@ -272,7 +272,7 @@ function cachedEntityMeta(model: CompiledModel, entity: EntityModel, locale: str
 }
 
 /** ?locale= when given (one of the application's), else the user's language, else the default. */
-function localeOf(model: CompiledModel, query: string | undefined, userLocale: string | null | undefined): string {
+export function localeOf(model: CompiledModel, query: string | undefined, userLocale: string | null | undefined): string {
   if (query !== undefined) {
     if (!model.locales.includes(query)) {
       throw new CardoError('CARDO_ERR_API_VALIDATION', `locale must be one of: ${model.locales.join(', ')}.`, { errors: [{ path: '/query/locale', message: `"locale" must be one of: ${model.locales.join(', ')}.` }] });

@@ -213,7 +213,7 @@ const CONFIRM = param('confirm');
 const ID = param('id');
 const ETAG = { ETag: { description: 'The record version, for If-Match.', schema: { type: 'string' } } };
 
-function entityPaths(entity: EntityModel, stem: string, locale: string): Record<string, PathItem> {
+function entityPaths(entity: EntityModel, stem: string, locale: string, locales: readonly string[]): Record<string, PathItem> {
   const base = `/api/data/${entity.name}`;
   const tags = [entity.name];
   const label = labelText(entity.label, locale) ?? entity.name;
@@ -254,6 +254,19 @@ function entityPaths(entity: EntityModel, stem: string, locale: string): Record<
         summary: `The ${plural} a save with these values would collide with`,
         requestBody: { required: true, content: json(duplicatesBody) },
         responses: { 200: { description: 'Matching records (empty when none).', content: json({ type: 'object', properties: { duplicates: { type: 'array', items: ref('Duplicate') } }, required: ['duplicates'] }) }, ...problems(400, 401, 403) },
+      },
+    },
+    [`${base}/export.xlsx`]: {
+      get: {
+        operationId: `export${stem}`,
+        tags,
+        summary: `The ${plural} of a list as an Excel file`,
+        description: 'Every row the same list parameters select (limit, offset, groupBy and titles are ignored), in the caller\'s access scope, streamed. More rows than the configured maximum (CARDO_EXPORT_MAX_ROWS, default 100,000) is a 400 CARDO_ERR_EXPORT_TOO_LARGE.',
+        parameters: [...listParameters(entity), { name: 'locale', in: 'query', required: false, schema: { type: 'string', enum: [...locales] }, description: 'Language of the header row and option labels (default: the user\'s).' }],
+        responses: {
+          200: { description: 'The workbook (one sheet, a header row of field labels).', headers: { 'Content-Disposition': { description: 'attachment with the file name.', schema: { type: 'string' } } }, content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } },
+          ...problems(400, 401, 403, 404),
+        },
       },
     },
     [`${base}/{id}`]: {
@@ -372,7 +385,7 @@ export function toOpenApi(model: CompiledModel, options: OpenApiOptions = {}): O
   for (const entity of model.entities.values()) {
     const stem = stems.get(entity.name) as string;
     Object.assign(schemas, entitySchemas(entity, stem, locale));
-    Object.assign(paths, entityPaths(entity, stem, locale));
+    Object.assign(paths, entityPaths(entity, stem, locale, model.locales));
     tags.push({ name: entity.name, description: labelText(entity.pluralLabel, locale) ?? entity.name });
   }
   const responses = Object.fromEntries(

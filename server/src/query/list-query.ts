@@ -25,6 +25,8 @@ export interface ListOptions {
    * rest; it adds its values to `params` itself.
    */
   restrict?: (params: SqlParams) => string;
+  /** countSql counts at most this many matches plus one (default EXACT_TOTAL_LIMIT), e.g. an export's cap. */
+  countLimit?: number;
 }
 
 export interface ListWhere {
@@ -37,7 +39,7 @@ export interface ListQuery {
   /** The page: one row per record, keys are field names, plus "$color" when the view has rules. */
   sql: string;
   params: unknown[];
-  /** count(*) over at most EXACT_TOTAL_LIMIT + 1 matching rows. */
+  /** count(*) over at most countLimit (EXACT_TOTAL_LIMIT) + 1 matching rows. */
   countSql: string;
   /** The planner's row estimate of every match, for totals beyond the exact limit. */
   estimateSql: string;
@@ -162,7 +164,7 @@ export function buildListQuery(model: CompiledModel, entity: EntityModel, params
   return {
     sql: `SELECT ${columns.join(', ')} ${fromClause(entity, joins)}${whereClause} ORDER BY ${order} LIMIT ${sqlInteger(params.limit)} OFFSET ${sqlInteger(params.offset)}`,
     params: sqlParams.values,
-    countSql: `SELECT count(*)::int AS n FROM (SELECT 1 ${matching} LIMIT ${EXACT_TOTAL_LIMIT + 1}) AS matching`,
+    countSql: `SELECT count(*)::int AS n FROM (SELECT 1 ${matching} LIMIT ${sqlInteger((options.countLimit ?? EXACT_TOTAL_LIMIT) + 1)}) AS matching`,
     estimateSql: `EXPLAIN (FORMAT JSON) SELECT 1 ${matching}`,
     countParams,
     colorRules,
