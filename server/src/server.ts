@@ -13,6 +13,7 @@ import { demoSeeded, seedDemo } from './demo/seed.js';
 import { applyMigration } from './plan/apply.js';
 import { exportRoutes } from './records/export.routes.js';
 import { recordRoutes } from './records/records.routes.js';
+import { savedViewRoutes } from './records/saved-views.routes.js';
 import { ModelHolder } from './runtime/model-holder.js';
 import { studioRoutes } from './studio/studio.routes.js';
 import { uiRoutes } from './api/ui.routes.js';
@@ -21,7 +22,7 @@ import { uiRoutes } from './api/ui.routes.js';
  * Every route module of the runtime, in registration order (auth first: it guards /api; the
  * web apps last: their catch-all GET serves whatever no other route claims).
  */
-export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, studioRoutes, uiRoutes];
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, studioRoutes, uiRoutes];
 
 export interface Runtime {
   app: FastifyInstance;

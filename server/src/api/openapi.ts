@@ -125,6 +125,29 @@ function sharedSchemas(): Record<string, JsonSchema> {
       },
       required: ['id', 'kind', 'direction', 'record'],
     },
+    SavedView: {
+      type: 'object',
+      description: 'A saved personal list view: the runtime UI\'s list state under a name, visible to its owner only.',
+      properties: {
+        id: UUID,
+        entity: { type: 'string' },
+        name: { type: 'string', minLength: 1, maxLength: 100 },
+        state: { type: 'object', description: 'The UI\'s list state (base view, filter, sort, columns, groupBy, quickFilter, pageSize…), stored as given.' },
+        createdAt: { type: 'string', format: 'date-time' },
+        updatedAt: { type: 'string', format: 'date-time' },
+      },
+      required: ['id', 'entity', 'name', 'state', 'createdAt', 'updatedAt'],
+    },
+    SavedViewCreate: {
+      type: 'object',
+      properties: {
+        entity: { type: 'string', description: 'An entity the caller may read.' },
+        name: { type: 'string', minLength: 1, maxLength: 100, description: 'Trimmed; saving an existing name of the same entity replaces that view.' },
+        state: { type: 'object', description: 'At most 32 KB as JSON.' },
+      },
+      required: ['entity', 'name', 'state'],
+      additionalProperties: false,
+    },
     LinkCreate: {
       type: 'object',
       properties: {
@@ -364,6 +387,29 @@ function fixedPaths(model: CompiledModel): Record<string, PathItem> {
       },
     },
     '/api/links/{id}': { delete: { operationId: 'deleteLink', tags: ['links'], summary: 'Remove a link', parameters: [ID], responses: { 204: { description: 'Removed.' }, ...problems(400, 401, 403, 404) } } },
+    '/api/views': {
+      get: {
+        operationId: 'listSavedViews',
+        tags: ['views'],
+        summary: 'The caller\'s saved list views',
+        parameters: [{ name: 'entity', in: 'query', required: false, schema: { type: 'string' }, description: 'Only the views of this entity (default: of every entity the caller may read).' }],
+        responses: { 200: { description: 'Own views, by entity then name.', content: json({ type: 'object', properties: { items: { type: 'array', items: ref('SavedView') } }, required: ['items'] }) }, ...problems(400, 401, 404) },
+      },
+      post: {
+        operationId: 'saveView',
+        tags: ['views'],
+        summary: 'Save a list view under a name (replacing the caller\'s view of that name)',
+        requestBody: { required: true, content: json(ref('SavedViewCreate')) },
+        responses: {
+          201: { description: 'Saved as a new view.', headers: { Location: { description: 'The view.', schema: { type: 'string' } } }, content: json(ref('SavedView')) },
+          200: { description: 'The view of that name was replaced.', content: json(ref('SavedView')) },
+          ...problems(400, 401),
+        },
+      },
+    },
+    '/api/views/{id}': {
+      delete: { operationId: 'deleteSavedView', tags: ['views'], summary: 'Delete one of the caller\'s saved views', parameters: [{ name: 'id', in: 'path', required: true, schema: UUID }], responses: { 204: { description: 'Deleted.' }, ...problems(400, 401, 404) } },
+    },
     '/api/openapi.json': { get: { operationId: 'getOpenApi', tags: ['system'], summary: 'This document', ...open, responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } } } },
     '/health': { get: { operationId: 'health', tags: ['system'], summary: 'Liveness', ...open, responses: { 200: { description: 'The process answers.', content: json(ref('Status')) } } } },
     '/ready': { get: { operationId: 'ready', tags: ['system'], summary: 'Readiness: the database answers', ...open, responses: { 200: { description: 'Ready.', content: json(ref('Status')) }, ...problems(503) } } },
@@ -380,6 +426,7 @@ export function toOpenApi(model: CompiledModel, options: OpenApiOptions = {}): O
     { name: 'auth', description: 'Sessions and bearer tokens.' },
     { name: 'meta', description: 'The application model.' },
     { name: 'links', description: 'Links between records.' },
+    { name: 'views', description: 'Saved personal list views.' },
     { name: 'system', description: 'Health and this document.' },
   ];
   for (const entity of model.entities.values()) {

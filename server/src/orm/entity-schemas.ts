@@ -14,7 +14,7 @@ import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../comp
  */
 
 /** Tables Cardo keeps that are not entities (never exposed through the record API). */
-export const INTERNAL_TABLES = ['sys_credential', 'sys_session'] as const;
+export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view'] as const;
 
 /**
  * Marks the columns holding duplicate-rule keys in the database itself, so a plan can tell
@@ -307,7 +307,35 @@ function sessionSchema(): EntitySchema {
   } as never);
 }
 
+/**
+ * A user's saved list views (the runtime UI's filters, sort, columns…). Personal, so not an
+ * entity: roles never grant them to anyone else, and only /api/views reaches them. The state is
+ * the UI's JSON, kept as text: the server never looks inside.
+ */
+function savedViewSchema(): EntitySchema {
+  const table = 'sys_saved_view';
+  const unique = constraintName(table, 'user_id_entity_name', 'uq');
+  const indexes: IndexSpec[] = [
+    // One name per user and entity; also serves "my views of this entity", ordered by name.
+    { name: unique, column: 'user_id', kind: 'uq', sql: (t) => `create unique index "${unique}" on ${t} ("user_id", "entity", "name")` },
+  ];
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
+      user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false),
+      entity: scalarProperty('entity', { kind: 'varchar', length: 64 }, false),
+      name: scalarProperty('name', { kind: 'varchar', length: 100 }, false),
+      state: scalarProperty('state', { kind: 'text' }, false),
+      createdAt: scalarProperty('created_at', { kind: 'timestamptz' }, false),
+      updatedAt: scalarProperty('updated_at', { kind: 'timestamptz' }, false),
+    },
+    indexes: toIndexOptions(indexes),
+  } as never);
+}
+
 /** One EntitySchema per entity of the model (application and system), plus the internal tables. */
 export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
-  return [...[...model.entities.values()].map(toEntitySchema), credentialSchema(), sessionSchema()];
+  return [...[...model.entities.values()].map(toEntitySchema), credentialSchema(), sessionSchema(), savedViewSchema()];
 }
