@@ -17,4 +17,5 @@ export default tseslint.config(
       'no-new-func': 'error',
     },
   },
+  { files: ['runtime-ui/src/**', 'studio/src/**'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -1,0 +1,103 @@
+import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { clearEntityMetaCache } from '../entity-meta.js';
+import { useI18n, type I18n } from '../i18n.js';
+import type { UiLocale } from '../messages.js';
+import { useSession, type Session } from '../session.js';
+
+export interface MenuEntry {
+  key: string;
+  path: string;
+  section: string;
+  label: string | ((i18n: I18n) => string);
+}
+
+/**
+ * The menu's entity lists the caller may read (the server already dropped the others).
+ * Calendars, reports and built-in pages join the menu as their issues build them.
+ */
+export function menuEntries(session: Session): MenuEntry[] {
+  const entries: MenuEntry[] = [];
+  for (const section of session.meta.menu) {
+    for (const item of section.items) {
+      const entity = item.entity ? session.entity(item.entity) : undefined;
+      if (!entity) continue;
+      const path = item.view ? `/data/${entity.name}?view=${encodeURIComponent(item.view)}` : `/data/${entity.name}`;
+      entries.push({ key: path, path, section: section.name, label: (i18n) => i18n.label(item.label ?? entity.pluralLabel, entity.name) });
+    }
+  }
+  return entries;
+}
+
+export function AppLayout() {
+  const session = useSession();
+  const i18n = useI18n();
+  const { t, locale, setLocale } = i18n;
+  const navigate = useNavigate();
+  const location = useLocation();
+  const entries = menuEntries(session);
+  const current = `${location.pathname}${location.search}`;
+  // The entry whose path is the longest prefix of where we are (a card sits under its list).
+  const selected = entries.filter((e) => current === e.path || location.pathname.startsWith(`${e.path.split('?')[0]}/`) || current.startsWith(e.path)).sort((a, b) => b.path.length - a.path.length)[0];
+  const items = session.meta.menu
+    .map((section) => ({
+      key: section.name,
+      label: i18n.label(section.label, section.name),
+      type: 'group' as const,
+      children: entries.filter((e) => e.section === section.name).map((e) => ({ key: e.key, label: typeof e.label === 'string' ? e.label : e.label(i18n) })),
+    }))
+    .filter((s) => s.children.length > 0);
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#001529', paddingInline: 16 }}>
+        <Typography.Text strong style={{ color: '#fff', fontSize: 16 }}>
+          {i18n.label(session.meta.app.label, session.meta.app.name)}
+        </Typography.Text>
+        <div style={{ flex: 1 }} />
+        <Space size="middle">
+          <Segmented
+            size="small"
+            value={locale}
+            options={session.meta.locales.filter((l) => l === 'ru' || l === 'en')}
+            onChange={(value) => {
+              clearEntityMetaCache();
+              setLocale(value as UiLocale);
+            }}
+            data-testid="locale-switch"
+            aria-label={t('header.language')}
+          />
+          <Space data-testid="current-user" style={{ color: '#fff' }}>
+            <UserOutlined />
+            <span>{session.me.fullName}</span>
+            {session.me.roles.map((role) => (
+              <Tag key={role} color="blue">
+                {role}
+              </Tag>
+            ))}
+          </Space>
+          <Button
+            size="small"
+            icon={<LogoutOutlined />}
+            onClick={async () => {
+              await session.logout();
+              navigate('/');
+            }}
+            data-testid="logout"
+          >
+            {t('header.logout')}
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={240} theme="light" breakpoint="lg" collapsedWidth={0}>
+          <Menu mode="inline" items={items} selectedKeys={selected ? [selected.key] : []} onClick={({ key }) => navigate(key)} data-testid="main-menu" style={{ height: '100%' }} />
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 16, minWidth: 0 }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

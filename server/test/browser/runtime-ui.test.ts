@@ -1,0 +1,136 @@
+// The runtime UI end to end in Chromium against the real server and database (issue 6).
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, signIn, startUiServer, type UiServer } from '../helpers/browser.js';
+
+jest.setTimeout(60_000);
+
+let server: UiServer;
+let browser: Browser;
+let page: Page;
+
+type Json = Record<string, unknown>;
+
+async function create(entity: string, payload: Json): Promise<Json> {
+  const r = await server.as('ui_admin', { method: 'POST', url: `/api/data/${entity}`, payload });
+  if (r.statusCode !== 201) throw new Error(`${r.statusCode} ${r.body}`);
+  return r.json();
+}
+
+/** Picks an option of the antd Select carrying the test id. */
+async function choose(testId: string, option: string, search = false): Promise<void> {
+  await page.getByTestId(testId).click();
+  // Long lists are virtual: type to bring the option into view where the select searches.
+  if (search) await page.keyboard.type(option);
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+}
+
+/** Polls until the value equals the expected one (the UI answers asynchronously); returns the last value. */
+async function eventually<T>(read: () => Promise<T>, expected: T, timeout = 10_000): Promise<T> {
+  const until = Date.now() + timeout;
+  let value = await read();
+  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
+const text = (testId: string) => () => page.getByTestId(testId).first().textContent();
+
+const rows = () => page.locator('[data-testid="list-table"] tbody tr[data-testid="list-row"]');
+
+beforeAll(async () => {
+  server = await startUiServer();
+  await server.login('ui_admin', ['administrator']);
+  const brands: Array<[string, string]> = [
+    ['Аврора Строй', 'active'],
+    ['Бета Логистик', 'key'],
+    ['Вега Трейд', 'potential'],
+    ['Гамма Групп', 'key'],
+    ['Дельта Плюс', 'inactive'],
+  ];
+  let n = 0;
+  for (const [brand, status] of brands) await create('counterparty', { brand, status, phone: `+7 495 700-20-${String(10 + n++)}` });
+  browser = await launchBrowser();
+  page = await signIn(browser, server, 'ui_admin');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('runtime UI: lists', () => {
+  it('shows the signed-in user and the menu, and opens the counterparties from it', async () => {
+    await expect(page.getByTestId('current-user').textContent()).resolves.toContain('Test ui_admin');
+    await page.getByTestId('main-menu').getByText('Counterparties', { exact: true }).click();
+    expect(await eventually(async () => /\/data\/counterparty$/.test(page.url()), true)).toBe(true);
+    await expect(page.getByTestId('list-title').textContent()).resolves.toBe('Counterparties');
+    await rows().first().waitFor();
+    expect(await rows().count()).toBe(5);
+    await expect(page.getByTestId('list-total').textContent()).resolves.toBe('5 records');
+  });
+
+  it('colors the rows by the color rules and shows the legend', async () => {
+    const legend = await page.getByTestId('list-legend').textContent();
+    expect(legend).toContain('Key');
+    const keyRow = rows().filter({ hasText: 'Бета Логистик' });
+    const potentialRow = rows().filter({ hasText: 'Вега Трейд' });
+    const keyColor = await keyRow.getAttribute('data-color');
+    expect(keyColor).toMatch(/^#[0-9a-f]{6}$/i);
+    expect(await potentialRow.getAttribute('data-color')).not.toBe(keyColor);
+    // The color reaches the pixels: the row background is a tint of the rule's color.
+    expect(await keyRow.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+  });
+
+  it('sorts by a column header, server-side', async () => {
+    // The view sorts by brand; a click on its header turns the order round, another restores it.
+    const firstRow = async () => (await rows().first().textContent()) ?? '';
+    expect(await firstRow()).toContain('Аврора Строй');
+    await page.locator('[data-testid="list-table"] th', { hasText: /^Brand$/ }).click();
+    expect(await eventually(async () => /sort=-brand/.test(page.url()), true)).toBe(true);
+    expect(await eventually(async () => (await firstRow()).includes('Дельта Плюс'), true)).toBe(true);
+    await page.locator('[data-testid="list-table"] th', { hasText: /^Brand$/ }).click();
+    expect(await eventually(async () => (await firstRow()).includes('Аврора Строй'), true)).toBe(true);
+  });
+
+  it('filters with the filter builder and with quick search', async () => {
+    await page.getByTestId('list-filter').click();
+    await page.getByTestId('filter-add-rule').click();
+    await choose('filter-field', 'Status', true);
+    await choose('filter-value', 'Key');
+    await page.getByTestId('filter-apply').click();
+    expect(await eventually(async () => /filter=/.test(page.url()), true)).toBe(true);
+    expect(await eventually(() => rows().count(), 2)).toBe(2);
+    expect(decodeURIComponent(page.url())).toContain('{"status":{"$eq":"key"}}');
+    await page.getByTestId('list-search').locator('input').fill('Гамма');
+    await page.getByTestId('list-search').locator('input').press('Enter');
+    expect(await eventually(() => rows().count(), 1)).toBe(1);
+    expect(await rows().first().textContent()).toContain('Гамма Групп');
+    await page.getByText('Reset', { exact: true }).click();
+    expect(await eventually(() => rows().count(), 5)).toBe(5);
+  });
+
+  it('groups by a field with group counts, and expands a group', async () => {
+    await choose('list-group-by', 'Status');
+    const groups = page.getByTestId('list-group');
+    await groups.first().waitFor();
+    const texts = await groups.allTextContents();
+    expect(texts.find((text) => text.startsWith('Key'))).toMatch(/Key\s*2/);
+    await groups.filter({ hasText: 'Key' }).first().click();
+    expect(await eventually(() => page.locator('[data-testid="list-groups"] tr[data-testid="list-row"]').count(), 2)).toBe(2);
+    await screenshot(page, 'list-grouped');
+    await choose('list-group-by', 'No grouping');
+    expect(await eventually(() => rows().count(), 5)).toBe(5);
+  });
+
+  it('switches the language: labels from metadata, strings from the catalog', async () => {
+    await page.getByTestId('locale-switch').getByText('ru', { exact: true }).click();
+    expect(await eventually(text('list-title'), 'Контрагенты')).toBe('Контрагенты');
+    expect(await eventually(text('list-total'), 'Записей: 5')).toBe('Записей: 5');
+    await screenshot(page, 'list');
+    await page.getByTestId('locale-switch').getByText('en', { exact: true }).click();
+    expect(await eventually(text('list-title'), 'Counterparties')).toBe('Counterparties');
+  });
+});

@@ -1,0 +1,55 @@
+// Browser tests: Debian's Chromium driven by playwright-core (never a downloaded browser),
+// against the real server listening on a free port with the built runtime UI.
+import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { CompiledModel } from '../../src/compile/compile.js';
+import { createTestApp, TEST_PASSWORD, type TestApp } from './test-app.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const UI_DIST = path.join(REPO, 'runtime-ui/dist');
+/** Screenshots the browser tests keep (CI keeps the folder as an artifact). */
+export const ARTIFACTS = path.join(REPO, 'test-artifacts');
+const CHROMIUM = process.env.CARDO_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface UiServer extends TestApp {
+  url: string;
+}
+
+export async function startUiServer(options: { model?: CompiledModel } = {}): Promise<UiServer> {
+  if (!existsSync(path.join(UI_DIST, 'index.html'))) throw new Error(`The runtime UI is not built (${UI_DIST}); run npm run build --workspace runtime-ui`);
+  const t = await createTestApp({ ...options, env: { CARDO_UI_DIR: UI_DIST } });
+  const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return { ...t, url: address };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Without the background-networking flags Chromium keeps dialing out of a closed network.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh browser context in the given UI language, signed in through the login page. */
+export async function signIn(browser: Browser, server: UiServer, login: string, locale: 'en' | 'ru' = 'en'): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(server.url);
+  await page.getByTestId('login-name').fill(login);
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
