@@ -120,9 +120,11 @@ export interface RecordFormProps {
   disabled?: boolean;
   onChange(data: FormData): void;
   onSubmit(data: FormData): void;
+  /** The form's own checks failed (the fields show why). */
+  onInvalid?: () => void;
 }
 
-export function RecordForm({ formRef, schema, uiSchema, data, context, extraErrors, disabled, onChange, onSubmit }: RecordFormProps) {
+export function RecordForm({ formRef, schema, uiSchema, data, context, extraErrors, disabled, onChange, onSubmit, onInvalid }: RecordFormProps) {
   const { t } = useI18n();
   const session = useSession();
   const entity = session.entity(context.entity);
@@ -158,6 +160,7 @@ export function RecordForm({ formRef, schema, uiSchema, data, context, extraErro
       focusOnFirstError
       onChange={(e) => onChange((e.formData ?? {}) as FormData)}
       onSubmit={(e) => onSubmit((e.formData ?? {}) as FormData)}
+      onError={() => onInvalid?.()}
     />
   );
 }

@@ -124,6 +124,7 @@ function QuickForm({ tab, entity, record, other, meta, onDone, onCancel }: { tab
         showErrorList={false}
         onChange={(e) => setData((e.formData ?? {}) as FormData)}
         onSubmit={(e) => void save((e.formData ?? {}) as FormData)}
+        onError={() => setError(i18n.t('card.fixErrors'))}
       />
       <Flex gap={8}>
         <Button type="primary" loading={saving} onClick={() => formRef.current?.submit()} data-testid="timeline-submit">

@@ -3,7 +3,7 @@
 import type { RegistryWidgetsType, WidgetProps } from '@rjsf/utils';
 import { Checkbox, DatePicker, Input, InputNumber, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { formatNumber, formatPhone, valueText } from '../format.js';
 import { useI18n } from '../i18n.js';
@@ -65,26 +65,29 @@ function ReferenceWidget(props: WidgetProps) {
 
 function PhoneWidget(props: WidgetProps) {
   const session = useSession();
-  const [focused, setFocused] = useState(false);
+  const edited = useRef(false);
   const region = String(props.options.region ?? session.meta.phoneRegion);
   const raw = typeof props.value === 'string' ? props.value : '';
   if (props.readonly) return <ReadOnlyValue {...props} />;
-  // The stored text stays as typed; away from the input it reads in the international format.
+  // A number typed in any form reads in the international format once the user leaves the
+  // input; an untouched value stays as stored, so opening a card changes nothing.
   return (
     <Input
       id={props.id}
       type="tel"
-      value={focused ? raw : raw && formatPhone(raw, region)}
+      value={raw}
       disabled={props.disabled}
       status={props.rawErrors?.length ? 'error' : undefined}
-      onChange={(e) => props.onChange(e.target.value === '' ? props.options.emptyValue : e.target.value)}
-      onFocus={() => {
-        setFocused(true);
-        props.onFocus(props.id, props.value);
+      onChange={(e) => {
+        edited.current = true;
+        props.onChange(e.target.value === '' ? props.options.emptyValue : e.target.value);
       }}
+      onFocus={() => props.onFocus(props.id, props.value)}
       onBlur={() => {
-        setFocused(false);
-        props.onBlur(props.id, props.value);
+        const formatted = raw && edited.current ? formatPhone(raw, region) : raw;
+        edited.current = false;
+        if (formatted !== raw) props.onChange(formatted);
+        props.onBlur(props.id, formatted || props.value);
       }}
     />
   );

@@ -287,6 +287,7 @@ function CardBody({ entity, meta, record, onSaved, onReload }: CardBodyProps) {
           extraErrors={extraErrors}
           onChange={setData}
           onSubmit={(values) => void save(values, false)}
+          onInvalid={() => setSummaryError([t('card.fixErrors')])}
         />
       </div>
       {!activeIsFields && otherTabs.filter((tab) => tab.name === activeTab).map((tab) => <div key={tab.name}>{tabContent(tab)}</div>)}
