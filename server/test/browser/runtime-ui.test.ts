@@ -1,5 +1,6 @@
 // The runtime UI end to end in Chromium against the real server and database (issue 6).
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signIn, startUiServer, type UiServer } from '../helpers/browser.js';
 
@@ -122,6 +123,60 @@ describe('runtime UI: lists', () => {
     expect(await eventually(() => page.locator('[data-testid="list-groups"] tr[data-testid="list-row"]').count(), 2)).toBe(2);
     await screenshot(page, 'list-grouped');
     await choose('list-group-by', 'No grouping');
+    expect(await eventually(() => rows().count(), 5)).toBe(5);
+  });
+
+  it('applies a quick filter of the view', async () => {
+    await choose('list-quick-filter', 'Key');
+    expect(await eventually(async () => /quickFilter=key/.test(page.url()), true)).toBe(true);
+    expect(await eventually(() => rows().count(), 2)).toBe(2);
+    await choose('list-quick-filter', 'All');
+    expect(await eventually(() => rows().count(), 5)).toBe(5);
+  });
+
+  it('chooses the columns', async () => {
+    const headers = () => page.locator('[data-testid="list-table"] thead th').allTextContents();
+    expect(await headers()).toContain('INN');
+    await page.getByTestId('list-columns').click();
+    await page.getByTestId('column-chooser').getByText('INN', { exact: true }).click();
+    expect(await eventually(async () => (await headers()).includes('INN'), false)).toBe(false);
+    expect(await headers()).toContain('Brand');
+    await page.keyboard.press('Escape');
+  });
+
+  it('saves the current view and opens it again later', async () => {
+    await choose('list-quick-filter', 'Key');
+    expect(await eventually(() => rows().count(), 2)).toBe(2);
+    await page.getByTestId('saved-views').click();
+    await page.getByText('Save view…').click();
+    await page.getByTestId('saved-view-name').fill('Key, no INN');
+    await page.getByTestId('saved-view-save').click();
+    await page.getByText('View saved').waitFor();
+    await page.getByText('Reset', { exact: true }).click();
+    expect(await eventually(() => rows().count(), 5)).toBe(5);
+    // Stored on the server: another browser session of the same user gets it.
+    const stored = await server.as('ui_admin', { method: 'GET', url: '/api/views?entity=counterparty' });
+    expect((stored.json() as { items: Array<{ name: string }> }).items.map((v) => v.name)).toEqual(['Key, no INN']);
+    await page.getByTestId('saved-views').click();
+    await page.getByTestId('saved-view').filter({ hasText: 'Key, no INN' }).click();
+    expect(await eventually(() => rows().count(), 2)).toBe(2);
+    expect(await page.locator('[data-testid="list-table"] thead th').allTextContents()).not.toContain('INN');
+  });
+
+  it('exports the current view to Excel', async () => {
+    const href = await page.getByTestId('list-export').getAttribute('href');
+    expect(href).toContain('/export.xlsx');
+    const response = await page.request.get(`${server.url}${href ?? ''}`);
+    expect(response.status()).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await response.body()) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    const header = (sheet?.getRow(1).values as unknown[]).filter(Boolean);
+    expect(header).toContain('Brand');
+    expect(header).not.toContain('INN');
+    // The view's quick filter holds in the file: the two key clients.
+    expect(sheet?.rowCount).toBe(3);
+    await page.getByText('Reset', { exact: true }).click();
     expect(await eventually(() => rows().count(), 5)).toBe(5);
   });
 
