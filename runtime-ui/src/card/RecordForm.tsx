@@ -62,7 +62,7 @@ function ReadOnlyField({ entity, name, record, i18n }: { entity: EntitySummaryMe
   );
 }
 
-function SectionsTemplate(props: ObjectFieldTemplateProps) {
+export function SectionsTemplate(props: ObjectFieldTemplateProps) {
   const i18n = useI18n();
   const session = useSession();
   const ctx = props.registry.formContext as LayoutContext;
@@ -71,8 +71,11 @@ function SectionsTemplate(props: ObjectFieldTemplateProps) {
   const sections = toSections(ctx.tabs, props.properties.map((p) => p.name));
   const tabs = ctx.tabs.length > 0 ? ctx.tabs.map((t) => t.name) : [''];
 
-  const cell = (name: string, span: number): ReactNode => {
+  const cell = (name: string, columnSpan: number): ReactNode => {
     const property = byName.get(name);
+    // A stage bar and long text need the whole row.
+    const widget = (props.uiSchema?.[name] as { 'ui:widget'?: unknown } | undefined)?.['ui:widget'];
+    const span = widget === 'stage' || widget === 'textarea' ? 24 : columnSpan;
     if (property?.hidden) return <div key={name}>{property.content}</div>;
     const content = property ? property.content : <ReadOnlyField entity={entity} name={name} record={ctx.record} i18n={i18n} />;
     return (
@@ -81,6 +84,9 @@ function SectionsTemplate(props: ObjectFieldTemplateProps) {
       </Col>
     );
   };
+
+  // Without tabs (a quick form), the fields sit in a plain two-column grid.
+  if (ctx.tabs.length === 0) return <Row gutter={16}>{props.properties.map((p) => cell(p.name, 12))}</Row>;
 
   return (
     <div>

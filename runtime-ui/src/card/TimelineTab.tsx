@@ -16,7 +16,8 @@ import { ErrorState, Loading } from '../states.js';
 import type { EntityMeta, EntitySummaryMeta, Tab } from '../types.js';
 import { recordTitle, toCreateBody, toExtraErrors, type FormData } from './record-data.js';
 import { createRecordValidator } from './validator.js';
-import { cardWidgets, type CardFormContext } from './widgets.js';
+import { SectionsTemplate, type LayoutContext } from './RecordForm.js';
+import { cardWidgets } from './widgets.js';
 
 const LIMIT = 50;
 
@@ -87,7 +88,7 @@ function QuickForm({ tab, entity, record, other, meta, onDone, onCancel }: { tab
       }),
     [i18n],
   );
-  const context: CardFormContext = { entity: other.name, titles, setTitle: (field, title) => setTitles((t) => ({ ...t, [field]: title ?? '' })) };
+  const context: LayoutContext = { entity: other.name, tabs: [], activeTab: '', titles, setTitle: (field, title) => setTitles((t) => ({ ...t, [field]: title ?? '' })) };
 
   const save = async (values: FormData) => {
     setSaving(true);
@@ -119,6 +120,7 @@ function QuickForm({ tab, entity, record, other, meta, onDone, onCancel }: { tab
         formContext={context}
         validator={validator}
         widgets={cardWidgets}
+        templates={{ ObjectFieldTemplate: SectionsTemplate }}
         extraErrors={extraErrors}
         noHtml5Validate
         showErrorList={false}

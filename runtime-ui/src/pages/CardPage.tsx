@@ -42,8 +42,10 @@ export function CardPage() {
   if (!summary) return <ErrorState error={new ApiError({ status: 404, detail: i18n.t('app.notFound') })} />;
   if (error) return <ErrorState error={error} />;
   if (!meta) return <Loading />;
-  // A new key per record (and per new form) starts the card's state afresh.
-  return id ? <ExistingCard key={`${entity}/${id}`} entity={entity} id={id} meta={meta} /> : <CardBody key={`${entity}/new?${search.toString()}`} entity={entity} meta={meta} />;
+  // A new key per record (and per new form's prefill, not its tab) starts the card's state afresh.
+  const prefill = new URLSearchParams(search);
+  prefill.delete('tab');
+  return id ? <ExistingCard key={`${entity}/${id}`} entity={entity} id={id} meta={meta} /> : <CardBody key={`${entity}/new?${prefill.toString()}`} entity={entity} meta={meta} />;
 }
 
 function ExistingCard({ entity, id, meta }: { entity: string; id: string; meta: EntityMeta }) {
