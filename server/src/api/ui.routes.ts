@@ -7,7 +7,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RoutePlugin } from './app.js';
+import { CardoError } from '../errors.js';
+import { PARAM_LIMIT, type RoutePlugin } from './app.js';
 
 /**
  * Scripts only from the app's own files; antd styles through CSS-in-JS (inline <style>), so
@@ -97,7 +98,13 @@ export const uiRoutes: RoutePlugin = async (app, { config }) => {
     } catch {
       return reply.callNotFound();
     }
-    if (isReserved(pathname) || pathname.includes('\0')) return reply.callNotFound();
+    if (isReserved(pathname)) {
+      // The router falls back to this wildcard when an API parameter is over its length limit;
+      // answer what it would have answered without the wildcard.
+      if (pathname.split('/').some((segment) => segment.length > PARAM_LIMIT)) throw new CardoError('CARDO_ERR_API_URI_TOO_LONG', `A path segment is over ${PARAM_LIMIT} characters.`);
+      return reply.callNotFound();
+    }
+    if (pathname.includes('\0')) return reply.callNotFound();
     const inStudio = pathname === studio.prefix || pathname.startsWith(`${studio.prefix}/`);
     // /studio belongs to the studio only once it is built; before that the UI's router gets it.
     if (inStudio && (await isFile(path.join(studio.root, 'index.html')))) {
