@@ -205,6 +205,7 @@ describe('parseListParams', () => {
       fields: undefined,
       groupBy: undefined,
       quickFilter: undefined,
+      titles: false,
     });
     expect(parseListParams({ view: 'bare' }, probe).limit).toBe(50);
   });

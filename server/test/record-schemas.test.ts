@@ -200,9 +200,9 @@ describe('schemas', () => {
     expect(schema.minProperties).toBe(1);
   });
 
-  it('record: every field including system fields and formulas, and the row color', () => {
+  it('record: every field including system fields and formulas, the row color and the reference titles', () => {
     const schema = recordSchema(model.entities.get('all_types') as never) as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties)).toEqual([...(model.entities.get('all_types')?.fields.map((f) => f.name) ?? []), '$color', '$colorLabel']);
+    expect(Object.keys(schema.properties)).toEqual([...(model.entities.get('all_types')?.fields.map((f) => f.name) ?? []), '$color', '$colorLabel', '$titles']);
     expect(schema.properties.id).toEqual({ type: 'string', format: 'uuid' });
     expect(schema.properties.total).toMatchObject({ type: ['number', 'null'] });
   });
