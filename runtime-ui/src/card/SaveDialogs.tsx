@@ -73,7 +73,7 @@ export function DuplicatesDialog({ entity, duplicates, saving, onSaveAnyway, onC
                   <Typography.Text type="secondary">{t('card.duplicateHidden')}</Typography.Text>
                 )}
                 <Typography.Text type="secondary">
-                  {t('card.rule')}: {d.rule}
+                  {i18n.label(meta?.duplicateRules.find((r) => r.name === d.rule)?.label, `${t('card.rule')}: ${d.rule}`)}
                 </Typography.Text>
                 {(d.fields ?? []).map((f) => (
                   <Tag key={f}>{fieldLabel(f)}</Tag>

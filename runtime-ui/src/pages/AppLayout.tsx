@@ -37,9 +37,11 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const entries = menuEntries(session);
-  const current = `${location.pathname}${location.search}`;
-  // The entry whose path is the longest prefix of where we are (a card sits under its list).
-  const selected = entries.filter((e) => current === e.path || location.pathname.startsWith(`${e.path.split('?')[0]}/`) || current.startsWith(e.path)).sort((a, b) => b.path.length - a.path.length)[0];
+  // A list highlights its own entry (by view); a card highlights its entity's plain list.
+  const [, , entityName] = location.pathname.split('/');
+  const entityPath = `/data/${entityName ?? ''}`;
+  const view = location.pathname === entityPath ? new URLSearchParams(location.search).get('view') : null;
+  const selected = entries.find((e) => e.path === (view ? `${entityPath}?view=${encodeURIComponent(view)}` : entityPath)) ?? entries.find((e) => e.path.split('?')[0] === entityPath);
   const items = session.meta.menu
     .map((section) => ({
       key: section.name,

@@ -61,6 +61,8 @@ export interface EntitySummaryMeta {
   stages: Stage[];
   lists: ListMeta[];
   form: { tabs: Tab[] };
+  /** What a 409's `duplicates[].rule` names, for the duplicate dialog. */
+  duplicateRules: Array<{ name: string; label: Label; action: 'block' | 'warn' }>;
 }
 
 export interface AppMeta {
@@ -145,6 +147,7 @@ export function toEntitySummaryMeta(entity: EntityModel): EntitySummaryMeta {
     stages: [...entity.stages],
     lists: entity.lists.map(toListMeta),
     form: { tabs: def.form.tabs },
+    duplicateRules: entity.duplicateRules.map((r) => ({ name: r.name, label: r.label, action: r.action })),
   };
 }
 

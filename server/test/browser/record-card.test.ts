@@ -55,7 +55,8 @@ describe('runtime UI: the record card', () => {
     await page.getByTestId('card-save').click();
     expect(await until(async () => UUID_PATH.test(page.url()))).toBe(true);
     cardUrl = page.url().replace(/\?.*$/, '');
-    expect(await page.getByTestId('card-title').textContent()).toContain('Карточка Тест');
+    // The new record's card replaces the empty form: its title is the brand.
+    await page.getByTestId('card-title').filter({ hasText: 'Карточка Тест' }).waitFor();
     const id = UUID_PATH.exec(cardUrl)?.[1] as string;
     expect(await getRecord('counterparty', id)).toMatchObject({ brand: 'Карточка Тест', phone: expect.stringMatching(/^\+7 495 700.50.60$/), version: 1 });
     await screenshot(page, 'card');
@@ -69,6 +70,7 @@ describe('runtime UI: the record card', () => {
     const dialog = page.getByTestId('duplicates-dialog');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('Карточка Тест');
+    expect(await dialog.textContent()).toContain('Same phone number');
     expect(await dialog.locator(`a[href="${new URL(cardUrl).pathname}"]`).count()).toBe(1);
     // A blocking rule offers no way past it.
     expect(await page.getByTestId('duplicates-save-anyway').count()).toBe(0);
