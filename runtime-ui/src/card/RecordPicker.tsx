@@ -24,11 +24,13 @@ export interface RecordPickerProps {
   onBlur?: () => void;
   onFocus?: () => void;
   status?: 'error';
+  /** Choices offered before the found records (the filter builder's "me" for user fields). */
+  extraOptions?: Option[];
 }
 
 const SEARCH_DELAY_MS = 250;
 
-export function RecordPicker({ target, value, onChange, title, id, testId, disabled, onBlur, onFocus, status }: RecordPickerProps) {
+export function RecordPicker({ target, value, onChange, title, id, testId, disabled, onBlur, onFocus, status, extraOptions }: RecordPickerProps) {
   const i18n = useI18n();
   const session = useSession();
   const entity = session.entity(target);
@@ -64,9 +66,10 @@ export function RecordPicker({ target, value, onChange, title, id, testId, disab
 
   // The current value stays choosable (and labelled) whatever the search shows.
   const shown = useMemo(() => {
-    if (!value || options.some((o) => o.value === value)) return options;
-    return [{ value, label: title ?? value }, ...options];
-  }, [options, value, title]);
+    const all = [...(extraOptions ?? []), ...options];
+    if (!value || all.some((o) => o.value === value)) return all;
+    return [{ value, label: title ?? value }, ...all];
+  }, [options, value, title, extraOptions]);
 
   return (
     <Select<string, Option>

@@ -4,7 +4,7 @@ import { Button, DatePicker, InputNumber, Input, Select, Space, Card } from 'ant
 import dayjs from 'dayjs';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
-import { RecordSelect } from '../record-select.js';
+import { RecordPicker } from '../card/RecordPicker.js';
 import type { FieldMeta } from '../types.js';
 import { needsValue, operatorsFor, type FilterGroup, type FilterRule, type Operator } from './filter.js';
 
@@ -40,7 +40,7 @@ function ValueInput({ field, rule, onChange }: { field: FieldMeta; rule: FilterR
     case 'user':
       return (
         <div style={{ minWidth: 240 }}>
-          <RecordSelect entity={field.target ?? ''} value={rule.value as string | undefined} onChange={(v) => onChange(v ?? undefined)} testId="filter-value" extraOptions={field.valueType === 'user' ? [{ value: '$me', label: i18n.locale === 'ru' ? 'Я' : 'Me' }] : []} />
+          <RecordPicker target={field.target ?? ''} value={rule.value as string | undefined} onChange={(v) => onChange(v)} testId="filter-value" extraOptions={field.valueType === 'user' ? [{ value: '$me', label: i18n.t('filter.me') }] : undefined} />
         </div>
       );
     default:
