@@ -85,7 +85,8 @@ describe('runtime UI: the record card', () => {
     await page.getByTestId('card-tab-contacts').click();
     await page.getByTestId('related-add-contact').click();
     await page.locator('#root_fullName').waitFor();
-    expect(await page.getByTestId('ref-counterparty').textContent()).toContain('Карточка Тест');
+    // The prefilled reference is named by its title once it has loaded.
+    expect(await until(async () => ((await page.getByTestId('ref-counterparty').textContent()) ?? '').includes('Карточка Тест'))).toBe(true);
     await page.locator('#root_fullName').fill('Иванова Мария');
     await page.getByTestId('card-save').click();
     // Back on the counterparty's card, on the same tab, with the new contact listed.
@@ -129,6 +130,40 @@ describe('runtime UI: the record card', () => {
     const history = page.getByTestId('history-list');
     await history.getByText('ООО «Чужая правка»').waitFor();
     expect(await page.getByTestId('history-entry').count()).toBe(2);
+  });
+
+  it('adds a manual link to another record and removes it', async () => {
+    const r = await server.as('card_admin', { method: 'POST', url: '/api/data/counterparty', payload: { brand: 'Партнёр Линк', phone: '+7 495 700-50-61' } });
+    expect(r.statusCode).toBe(201);
+    await page.getByTestId('card-tab-links').click();
+    await page.getByTestId('links-add').click();
+    await choose('[data-testid="links-entity"]', 'Counterparty');
+    await page.getByTestId('links-record').click();
+    await page.keyboard.type('Партнёр');
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: 'Партнёр Линк' }).first().click();
+    await page.getByTestId('links-submit').click();
+    const item = page.getByTestId('link-item').filter({ hasText: 'Партнёр Линк' });
+    await item.waitFor();
+    const id = UUID_PATH.exec(cardUrl)?.[1] as string;
+    const links = async () => ((await server.as('card_admin', { method: 'GET', url: `/api/data/counterparty/${id}/links` })).json() as { items: Array<{ automatic: boolean; record: { title: string } }> }).items.filter((l) => !l.automatic);
+    expect((await links()).map((l) => l.record.title)).toEqual(['Партнёр Линк']);
+    await page.locator('tr', { has: item }).getByTestId('link-remove').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    expect(await until(async () => (await item.count()) === 0)).toBe(true);
+    expect(await links()).toEqual([]);
+  });
+
+  it("shows the server's field error on the field and saves nothing", async () => {
+    await page.goto(`${server.url}/data/counterparty/new`);
+    await page.locator('#root_brand').fill('Неверный Телефон');
+    await page.locator('#root_phone').fill('12');
+    await page.getByTestId('card-save').click();
+    const error = page.locator('.ant-form-item', { has: page.locator('#root_phone') }).locator('.ant-form-item-explain-error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/phone/i);
+    const found = await server.as('card_admin', { method: 'GET', url: '/api/data/counterparty?q=Неверный' });
+    expect((found.json() as { total: number }).total).toBe(0);
+    await page.goto(cardUrl);
   });
 
   it('shows the card in Russian after the language switch', async () => {
