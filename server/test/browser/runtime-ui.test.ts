@@ -62,6 +62,25 @@ afterAll(async () => {
   await server?.close();
 });
 
+describe('runtime UI: what a restricted user sees', () => {
+  it('shows only permitted entities in the menu, and an empty list outside the own scope', async () => {
+    await server.login('ui_sales', ['sales_manager']);
+    const sales = await signIn(browser, server, 'ui_sales');
+    try {
+      const menu = sales.getByTestId('main-menu');
+      await menu.getByText('Counterparties', { exact: true }).waitFor();
+      expect(await menu.getByText('KPI plans', { exact: true }).count()).toBe(0);
+      await menu.getByText('Counterparties', { exact: true }).click();
+      // Every counterparty belongs to ui_admin: a sales manager sees own records only.
+      await sales.getByTestId('list-table').getByText('No records', { exact: true }).waitFor();
+      await sales.goto(`${server.url}/data/kpi_plan`);
+      await sales.getByText('This page does not exist.').waitFor();
+    } finally {
+      await sales.context().close();
+    }
+  });
+});
+
 describe('runtime UI: lists', () => {
   it('shows the signed-in user and the menu, and opens the counterparties from it', async () => {
     await expect(page.getByTestId('current-user').textContent()).resolves.toContain('Test ui_admin');
