@@ -75,7 +75,7 @@ export function AppLayout() {
             <span>{session.me.fullName}</span>
             {session.me.roles.map((role) => (
               <Tag key={role} color="blue">
-                {role}
+                {i18n.label(session.meta.roles.find((r) => r.name === role)?.label, role)}
               </Tag>
             ))}
           </Space>

@@ -75,6 +75,8 @@ export interface AppMeta {
   phoneRegion: string;
   menu: MenuSection[];
   entities: EntitySummaryMeta[];
+  /** The roles of the application by name, so the UI can name the caller's. */
+  roles: Array<{ name: string; label: Label }>;
 }
 
 export interface EntityMeta {
@@ -162,6 +164,7 @@ export function toAppMeta(model: CompiledModel): AppMeta {
     phoneRegion: model.phoneRegion,
     menu: model.app.menu,
     entities: [...model.entities.values()].map(toEntitySummaryMeta),
+    roles: model.roles.map((r) => ({ name: r.name, label: r.label })),
   };
 }
 

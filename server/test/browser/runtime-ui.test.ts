@@ -75,6 +75,10 @@ describe('runtime UI: what a restricted user sees', () => {
       await sales.getByTestId('list-table').getByText('No records', { exact: true }).waitFor();
       await sales.goto(`${server.url}/data/kpi_plan`);
       await sales.getByText('This page does not exist.').waitFor();
+      await sales.getByTestId('logout').click();
+      await sales.getByTestId('login-submit').waitFor();
+      // The session is over on the server too, not just forgotten by the page.
+      expect((await sales.request.get(`${server.url}/api/auth/me`)).status()).toBe(401);
     } finally {
       await sales.context().close();
     }
@@ -83,7 +87,9 @@ describe('runtime UI: what a restricted user sees', () => {
 
 describe('runtime UI: lists', () => {
   it('shows the signed-in user and the menu, and opens the counterparties from it', async () => {
-    await expect(page.getByTestId('current-user').textContent()).resolves.toContain('Test ui_admin');
+    const user = await page.getByTestId('current-user').textContent();
+    expect(user).toContain('Test ui_admin');
+    expect(user).toContain('Administrator');
     await page.getByTestId('main-menu').getByText('Counterparties', { exact: true }).click();
     expect(await eventually(async () => /\/data\/counterparty$/.test(page.url()), true)).toBe(true);
     await expect(page.getByTestId('list-title').textContent()).resolves.toBe('Counterparties');
