@@ -72,6 +72,14 @@ describe('cardo start on the embedded database (what `npm start` runs)', () => {
       expect(page.total).toBeLessThan(300);
       expect(page.items.every((item) => item.owner === me.id)).toBe(true);
       expect((await fetch(`${base}/ready`)).status).toBe(200);
+      // The runtime UI is served at / (npm start builds it), its script with it.
+      const home = await fetch(`${base}/`, { headers: { accept: 'text/html' } });
+      expect(home.status).toBe(200);
+      const html = await home.text();
+      expect(html).toContain('<div id="root"></div>');
+      const script = /<script[^>]+src="([^"]+)"/.exec(html)?.[1];
+      expect(script).toMatch(/^\/assets\/index-.*\.js$/);
+      expect((await fetch(`${base}${script ?? ''}`)).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
