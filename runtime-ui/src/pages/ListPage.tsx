@@ -1,6 +1,6 @@
 // Every entity's list, generated from its list views: paging, sorting, quick filters, the
 // filter builder, search, grouping, row colors with a legend, columns, saved views, export.
-import { DownloadOutlined, FilterOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
+import { FilterOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import { Alert, Badge, Button, Checkbox, Empty, Input, Modal, Popover, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -10,6 +10,7 @@ import { useSession } from '../session.js';
 import { ErrorState } from '../states.js';
 import type { EntitySummaryMeta, FieldMeta, ListMeta } from '../types.js';
 import { emptyGroup, filterableFields, fromCondition, ruleCount, toCondition, type FilterGroup } from '../list/filter.js';
+import { ExportButton } from '../list/ExportButton.js';
 import { FilterBuilder } from '../list/FilterBuilder.js';
 import { rowProps, useListColumns } from '../list/columns.js';
 import { GroupedList } from '../list/GroupedList.js';
@@ -109,9 +110,7 @@ export function ListPage() {
           <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/data/${entity.name}/new`)} data-testid="list-new">
             {t('list.new')}
           </Button>
-          <Button icon={<DownloadOutlined />} href={exportUrl} data-testid="list-export">
-            {t('list.export')}
-          </Button>
+          <ExportButton url={exportUrl} fallbackName={`${entity.name}.xlsx`} />
         </Space>
       </Space>
 

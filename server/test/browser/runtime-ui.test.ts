@@ -1,5 +1,6 @@
 // The runtime UI end to end in Chromium against the real server and database (issue 6).
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, signIn, startUiServer, type UiServer } from '../helpers/browser.js';
@@ -42,7 +43,8 @@ const text = (testId: string) => () => page.getByTestId(testId).first().textCont
 const rows = () => page.locator('[data-testid="list-table"] tbody tr[data-testid="list-row"]');
 
 beforeAll(async () => {
-  server = await startUiServer();
+  // Five counterparties are seeded: an unfiltered export goes over this cap.
+  server = await startUiServer({ env: { CARDO_EXPORT_MAX_ROWS: '4' } });
   await server.login('ui_admin', ['administrator']);
   const brands: Array<[string, string]> = [
     ['Аврора Строй', 'active'],
@@ -189,12 +191,11 @@ describe('runtime UI: lists', () => {
   });
 
   it('exports the current view to Excel', async () => {
-    const href = await page.getByTestId('list-export').getAttribute('href');
-    expect(href).toContain('/export.xlsx');
-    const response = await page.request.get(`${server.url}${href ?? ''}`);
-    expect(response.status()).toBe(200);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('list-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/^Counterparties-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const file = await readFile(await download.path());
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await response.body()) as unknown as ArrayBuffer);
+    await workbook.xlsx.load(file as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0];
     const header = (sheet?.getRow(1).values as unknown[]).filter(Boolean);
     expect(header).toContain('Brand');
@@ -203,6 +204,9 @@ describe('runtime UI: lists', () => {
     expect(sheet?.rowCount).toBe(3);
     await page.getByText('Reset', { exact: true }).click();
     expect(await eventually(() => rows().count(), 5)).toBe(5);
+    // Over the export cap: the server's refusal is a message on the page, no file.
+    await page.getByTestId('list-export').click();
+    await page.locator('.ant-message-notice', { hasText: /4/ }).waitFor();
   });
 
   it('switches the language: labels from metadata, strings from the catalog', async () => {

@@ -18,9 +18,9 @@ export interface UiServer extends TestApp {
   url: string;
 }
 
-export async function startUiServer(options: { model?: CompiledModel } = {}): Promise<UiServer> {
+export async function startUiServer(options: { model?: CompiledModel; env?: NodeJS.ProcessEnv } = {}): Promise<UiServer> {
   if (!existsSync(path.join(UI_DIST, 'index.html'))) throw new Error(`The runtime UI is not built (${UI_DIST}); run npm run build --workspace runtime-ui`);
-  const t = await createTestApp({ ...options, env: { CARDO_UI_DIR: UI_DIST } });
+  const t = await createTestApp({ ...options, env: { CARDO_UI_DIR: UI_DIST, ...options.env } });
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   return { ...t, url: address };
 }
