@@ -6,7 +6,7 @@ import type { ErrorSchema, ObjectFieldTemplateProps, RJSFSchema, UiSchema } from
 import { Card, Col, Form as AntForm, Row } from 'antd';
 import { useMemo, type ReactNode, type Ref } from 'react';
 import type { ApiRecord } from '../api.js';
-import { renderValue } from '../format.js';
+import { renderValue } from '../render-value.js';
 import { useI18n, type I18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import type { EntitySummaryMeta, Label, Tab } from '../types.js';

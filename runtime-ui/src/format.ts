@@ -1,9 +1,7 @@
-// How a field's value reads in lists, cards and history: one place for every field type.
-import { Tag, Typography } from 'antd';
+// How a field's value reads as text in lists, cards, history and titles: one place for every
+// field type. Pure, so it is unit-tested; render-value.tsx draws the same values as React.
 import dayjs from 'dayjs';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import type { ReactNode } from 'react';
-import { Link } from 'react-router-dom';
 import type { I18n } from './i18n.js';
 import type { AppMeta, FieldMeta } from './types.js';
 
@@ -74,43 +72,6 @@ export function valueText(field: FieldMeta, value: unknown, ctx: FormatContext):
       return ctx.titles?.[field.name] ?? String(value);
     default:
       return String(value);
-  }
-}
-
-/** A value as a list cell or a card shows it: tags with option colors, links to references. */
-export function renderValue(field: FieldMeta, value: unknown, ctx: FormatContext): ReactNode {
-  if (value === null || value === undefined || value === '') return null;
-  switch (field.valueType) {
-    case 'enum':
-    case 'stage': {
-      const option = optionOf(field, value);
-      return <Tag color={option?.color}>{ctx.i18n.label(option?.label, String(value))}</Tag>;
-    }
-    case 'multiEnum':
-      return (value as string[]).map((v) => {
-        const option = optionOf(field, v);
-        return (
-          <Tag key={v} color={option?.color}>
-            {ctx.i18n.label(option?.label, v)}
-          </Tag>
-        );
-      });
-    case 'reference':
-      return field.target ? <Link to={`/data/${field.target}/${String(value)}`}>{valueText(field, value, ctx)}</Link> : valueText(field, value, ctx);
-    case 'email':
-      return <a href={`mailto:${String(value)}`}>{String(value)}</a>;
-    case 'url':
-      return (
-        <a href={String(value)} target="_blank" rel="noreferrer noopener">
-          {String(value)}
-        </a>
-      );
-    case 'phone':
-      return <a href={`tel:${String(value)}`}>{valueText(field, value, ctx)}</a>;
-    case 'text':
-      return <Typography.Text ellipsis={{ tooltip: String(value) }}>{String(value)}</Typography.Text>;
-    default:
-      return valueText(field, value, ctx);
   }
 }
 
