@@ -1,8 +1,9 @@
 /**
  * THE one place that applies access (CONVENTIONS rule 4): every read and write of the
  * record API asks the caller's Access for its scope SQL, row checks and field rules.
- * One Access per request, built on first use and kept on the request (never across
- * requests, so changes to roles, the org tree or substitutions apply at once).
+ * One Access per request, built on first use from the org the session lookup read, and kept
+ * on the request (never across requests, so changes to roles, the org tree or substitutions
+ * apply at once).
  */
 import type { FastifyRequest } from 'fastify';
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
@@ -12,7 +13,7 @@ import type { Role } from '../generated/metadata.js';
 import { ROOT_ALIAS } from '../query/condition-sql.js';
 import { SqlParams, ident, qualified } from '../query/sql.js';
 import type { Actor } from '../records/records.service.js';
-import { loadOrg, type OrgContext } from './org.js';
+import type { OrgContext } from './org.js';
 import { fieldRulesOf, ownerSet, reaches, rolesOf, scopesOf, type FieldRules, type Operation, type OwnerSet } from './policy.js';
 
 /** Restricted views of an entity per set of hidden fields, shared by every request. */
@@ -153,17 +154,24 @@ export class Access {
   }
 }
 
-const perRequest = new WeakMap<FastifyRequest, Promise<Access>>();
+const orgs = new WeakMap<FastifyRequest, OrgContext>();
+const perRequest = new WeakMap<FastifyRequest, Access>();
 
-/** The caller's Access, loaded once per request (the auth hook guarantees a user on these routes). */
-export function accessOf(request: FastifyRequest, db: Db): Promise<Access> {
+/** The caller's org, as the auth hook read it with the session (one statement for both). */
+export function attachOrg(request: FastifyRequest, org: OrgContext): void {
+  orgs.set(request, org);
+  perRequest.delete(request);
+}
+
+/** The caller's Access, built once per request from the org the auth hook attached. */
+export function accessOf(request: FastifyRequest): Promise<Access> {
   let access = perRequest.get(request);
   if (!access) {
-    const user = request.user;
-    if (!user) throw new CardoError('CARDO_ERR_AUTH_REQUIRED');
-    const model = request.model;
-    access = loadOrg(db, user.id, new Date()).then((org) => new Access(model, org));
+    const org = orgs.get(request);
+    // Behind the auth hook every request has a user and its org; without them, the caller is anonymous.
+    if (!request.user || !org || org.userId !== request.user.id) throw new CardoError('CARDO_ERR_AUTH_REQUIRED');
+    access = new Access(request.model, org);
     perRequest.set(request, access);
   }
-  return access;
+  return Promise.resolve(access);
 }

@@ -64,7 +64,7 @@ window.addEventListener('load', function () {
 async function visibleModel(request: FastifyRequest, db: Db): Promise<{ model: CompiledModel; key: string }> {
   const model = request.model;
   if (!request.user) return { model, key: 'all' };
-  const access = await accessOf(request, db);
+  const access = await accessOf(request);
   const entities = new Map<string, EntityModel>();
   const parts: string[] = [];
   for (const entity of model.entities.values()) {
