@@ -31,4 +31,19 @@ describe('test database harness', () => {
     const rows = await t.db.query<{ name: string }>('SELECT name FROM probe ORDER BY id');
     expect(rows.map((r) => r.name)).toEqual(['kept']);
   });
+
+  it('applies transaction settings for the transaction only, and adds those a nested call asks for', async () => {
+    const threshold = async (db: typeof t.db) => (await db.query<{ v: string }>(`SELECT current_setting('pg_trgm.similarity_threshold', true) AS v`))[0]?.v;
+    const seen = await t.db.transaction(
+      async (tx) => {
+        const first = await threshold(tx);
+        const nested = await tx.transaction(async (inner) => threshold(inner), { settings: { 'pg_trgm.similarity_threshold': '0.7' } });
+        return [first, nested];
+      },
+      { settings: { 'pg_trgm.similarity_threshold': '0.6' } },
+    );
+    expect(seen).toEqual(['0.6', '0.7']);
+    // Transaction-local: a later statement on any pooled connection is back to the default.
+    for (let i = 0; i < 3; i++) expect(['0.6', '0.7']).not.toContain(await threshold(t.db));
+  });
 });

@@ -10,9 +10,27 @@ export interface Db {
   /** The embedded instance, for the schema tools that need to share it (PGlite has one session). */
   readonly pglite?: PGlite;
   query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
-  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction; commits when it resolves, rolls back when it throws. Called
+   * on a transaction's Db, fn runs in that same transaction (its settings added to it).
+   */
+  transaction<T>(fn: (tx: Db) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * Transaction-local configuration (set_config(name, value, true)), e.g. pg_trgm's
+   * similarity threshold. Names and values come from the compiled model, never from a request.
+   */
+  settings?: Readonly<Record<string, string>>;
+}
+
+/** The settings not yet in force in a transaction, recording them as applied. */
+function pendingSettings(applied: Map<string, string>, settings: Readonly<Record<string, string>> | undefined): Array<[string, string]> {
+  const pending = Object.entries(settings ?? {}).filter(([name, value]) => applied.get(name) !== value);
+  for (const [name, value] of pending) applied.set(name, value);
+  return pending;
 }
 
 export interface DbOptions {
@@ -64,14 +82,21 @@ function openPostgres(url: string, options: DbOptions): Db {
   return {
     kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),
-    async transaction(fn) {
+    async transaction(fn, options) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
+        const applied = new Map<string, string>();
+        const initial = pendingSettings(applied, options?.settings);
+        // BEGIN and the settings travel as one simple-protocol message: one round trip, not
+        // one more per setting. The simple protocol takes no parameters, hence the literals.
+        await client.query(['BEGIN', ...initial.map(([name, value]) => `SELECT set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`)].join('; '));
         const tx: Db = {
           kind: 'postgres',
           query: (sql, params) => run(client, sql, params),
-          transaction: (inner) => inner(tx),
+          transaction: async (inner, innerOptions) => {
+            for (const [name, value] of pendingSettings(applied, innerOptions?.settings)) await client.query('SELECT set_config($1, $2, true)', [name, value]);
+            return inner(tx);
+          },
           close: async () => undefined,
         };
         const result = await fn(tx);
@@ -91,14 +116,27 @@ function openPostgres(url: string, options: DbOptions): Db {
 async function openPglite(dataDir: string | undefined): Promise<Db> {
   const lite = await createPglite(dataDir ?? 'memory://');
   type Queryable = Pick<typeof lite, 'query'>;
-  const wrap = (q: Queryable, inTx: boolean): Db => ({
+  const apply = async (q: Queryable, applied: Map<string, string>, options: TransactionOptions | undefined) => {
+    for (const [name, value] of pendingSettings(applied, options?.settings)) await q.query('SELECT set_config($1, $2, true)', [name, value]);
+  };
+  const wrap = (q: Queryable, applied: Map<string, string> | null): Db => ({
     kind: 'pglite',
     pglite: lite,
     query: async (sql, params) => (await q.query<never>(sql, params)).rows,
-    transaction: (fn) => (inTx ? fn(wrap(q, true)) : lite.transaction((tx) => fn(wrap(tx, true)))),
-    close: () => (inTx ? Promise.resolve() : lite.close()),
+    transaction: async (fn, options) => {
+      if (applied) {
+        await apply(q, applied, options);
+        return fn(wrap(q, applied));
+      }
+      return lite.transaction(async (tx) => {
+        const inTx = new Map<string, string>();
+        await apply(tx, inTx, options);
+        return fn(wrap(tx, inTx));
+      });
+    },
+    close: () => (applied ? Promise.resolve() : lite.close()),
   });
-  return wrap(lite, false);
+  return wrap(lite, null);
 }
 
 export function quoteIdent(name: string): string {
