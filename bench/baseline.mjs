@@ -218,6 +218,13 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     if (trace) trace.push(sql);
     return client.query(sql, params);
   };
+  /** A named prepared statement, for the statements the runtime prepares (traced with that mark). */
+  const names = new Map();
+  const prepared = (client, sql, params) => {
+    if (trace) trace.push(`prepared: ${sql}`);
+    if (!names.has(sql)) names.set(sql, `s${names.size}`);
+    return client.query({ name: names.get(sql), text: sql, values: params });
+  };
   /** A write's transaction; the trigram threshold of similar_brand is set with BEGIN, in one round trip. */
   const transaction = async (fn) => {
     const client = await pool.connect();
@@ -244,7 +251,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     if (!request.url.startsWith('/api/')) return;
     const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) throw new HttpError(401, 'Log in first.');
-    const { rows } = await query(pool, SESSION_SQL, [createHash('sha256').update(token).digest('hex'), new Date().toISOString().slice(0, 10)]);
+    const { rows } = await prepared(pool, SESSION_SQL, [createHash('sha256').update(token).digest('hex'), new Date().toISOString().slice(0, 10)]);
     const session = rows[0];
     if (!session) throw new HttpError(401, 'Log in first.');
     if (session.stale) await query(pool, TOUCH_SQL, [session.session_id]);
@@ -356,7 +363,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     }
     const matches = [];
     if (branches.length > 0) {
-      const { rows } = await query(tx, branches.join(' UNION ALL '), params);
+      const { rows } = await prepared(tx, branches.join(' UNION ALL '), params);
       rows.sort((a, b) => a.$rule - b.$rule || (b.$score ?? 0) - (a.$score ?? 0));
       for (const row of rows) {
         const [column, , , block] = RULES[used[row.$rule]];
@@ -394,7 +401,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       }
       const { rows } = await query(tx, `INSERT INTO "counterparty" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, params);
       const saved = toRecord(rows[0]);
-      await query(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'create', onBehalfOf, JSON.stringify(diff({}, saved))]);
+      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'create', onBehalfOf, JSON.stringify(diff({}, saved))]);
       return saved;
     });
     reply.header('location', `/api/data/counterparty/${id}`).header('etag', `"${record.version}"`).status(201);
@@ -433,7 +440,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       params.push(id);
       const updated = await query(tx, `UPDATE "counterparty" SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`, params);
       const after = toRecord(updated.rows[0]);
-      await query(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'update', org.substituted.includes(before.owner) ? before.owner : null, JSON.stringify(diff(before, after))]);
+      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'update', org.substituted.includes(before.owner) ? before.owner : null, JSON.stringify(diff(before, after))]);
       return after;
     });
     reply.header('etag', `"${record.version}"`);

@@ -16,9 +16,9 @@ const wrap = (db, nested) => {
   wrapped.add(db);
   const query = db.query.bind(db);
   const transaction = db.transaction.bind(db);
-  db.query = (sql, params) => {
-    if (trace) trace.push(sql);
-    return query(sql, params);
+  db.query = (sql, params, options) => {
+    if (trace) trace.push(options?.prepared ? `prepared: ${sql}` : sql);
+    return query(sql, params, options);
   };
   db.transaction = (fn, options) => {
     if (trace && !nested && options?.settings && Object.keys(options.settings).length > 0) trace.push(`transaction settings ${JSON.stringify(options.settings)}`);

@@ -46,4 +46,15 @@ describe('test database harness', () => {
     // Transaction-local: a later statement on any pooled connection is back to the default.
     for (let i = 0; i < 3; i++) expect(['0.6', '0.7']).not.toContain(await threshold(t.db));
   });
+
+  it('runs a prepared statement again with new parameters, in and out of a transaction', async () => {
+    const sql = 'SELECT name FROM probe WHERE id = $1';
+    expect(await t.db.query(sql, [1], { prepared: true })).toEqual([{ name: 'kept' }]);
+    expect(await t.db.query(sql, [2], { prepared: true })).toEqual([]);
+    const inTx = await t.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO probe VALUES ($1, $2)', [3, 'third']);
+      return tx.query(sql, [3], { prepared: true });
+    });
+    expect(inTx).toEqual([{ name: 'third' }]);
+  });
 });

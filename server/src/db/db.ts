@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -9,13 +10,32 @@ export interface Db {
   readonly kind: 'postgres' | 'pglite';
   /** The embedded instance, for the schema tools that need to share it (PGlite has one session). */
   readonly pglite?: PGlite;
-  query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<R[]>;
   /**
    * Runs fn in one transaction; commits when it resolves, rolls back when it throws. Called
    * on a transaction's Db, fn runs in that same transaction (its settings added to it).
    */
   transaction<T>(fn: (tx: Db) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  /**
+   * Run as a named prepared statement: parsed (and, once PostgreSQL settles on a generic
+   * plan, planned) once per connection. For hot statements whose text is fixed and whose
+   * result columns are listed explicitly — `SELECT *` of a table the metadata can change
+   * would fail with "cached plan must not change result type" after a column is added.
+   */
+  prepared?: boolean;
+}
+
+/** Statement names by text: one per distinct prepared text (callers keep their number small). */
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) statementNames.set(sql, (name = `cardo_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`));
+  return name;
 }
 
 export interface TransactionOptions {
@@ -77,11 +97,11 @@ function openPostgres(url: string, options: DbOptions): Db {
     const setPath = `SET search_path TO ${quoteIdent(options.schema)}, public`;
     pool.on('connect', (client) => void client.query(setPath));
   }
-  const run = async <R extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
-    (await client.query<R>(sql, params as unknown[])).rows;
+  const run = async <R extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[], options?: QueryOptions) =>
+    (options?.prepared ? await client.query<R>({ name: statementName(sql), text: sql, values: params as unknown[] }) : await client.query<R>(sql, params as unknown[])).rows;
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, options) => run(pool, sql, params, options),
     async transaction(fn, options) {
       const client = await pool.connect();
       try {
@@ -92,7 +112,7 @@ function openPostgres(url: string, options: DbOptions): Db {
         await client.query(['BEGIN', ...initial.map(([name, value]) => `SELECT set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`)].join('; '));
         const tx: Db = {
           kind: 'postgres',
-          query: (sql, params) => run(client, sql, params),
+          query: (sql, params, options) => run(client, sql, params, options),
           transaction: async (inner, innerOptions) => {
             for (const [name, value] of pendingSettings(applied, innerOptions?.settings)) await client.query('SELECT set_config($1, $2, true)', [name, value]);
             return inner(tx);

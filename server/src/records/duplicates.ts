@@ -68,7 +68,9 @@ export async function findDuplicates(db: Db, entity: EntityModel, keys: Readonly
   const sql = branches.join(' UNION ALL ');
   const needsSettings = rules.some(([rule]) => rule.match === 'fuzzy');
   // Inside a write the transaction already carries the settings (no extra round trip).
-  const rows = needsSettings ? await db.transaction((tx) => tx.query<Record<string, unknown>>(sql, params), { settings }) : await db.query<Record<string, unknown>>(sql, params);
+  // Prepared: its text is fixed per entity and set of filled rules, and it runs on every write.
+  const prepared = { prepared: true };
+  const rows = needsSettings ? await db.transaction((tx) => tx.query<Record<string, unknown>>(sql, params, prepared), { settings }) : await db.query<Record<string, unknown>>(sql, params, prepared);
   const ordered = rows.map((row) => ({ row, rule: Number(row.$rule), score: row.$score === null || row.$score === undefined ? null : Number(row.$score) }));
   // UNION ALL keeps branch order in practice but SQL does not promise it: order explicitly.
   ordered.sort((a, b) => a.rule - b.rule || (b.score ?? 0) - (a.score ?? 0));
