@@ -8,7 +8,7 @@ import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../comp
  * normalized duplicate-key columns, foreign keys and the indexes the runtime's queries need.
  *
  * Secondary indexes are declared as raw `create index` statements with deterministic names
- * that encode what they index (`<table>_<column>_idx|uq|trgm|gin`): MikroORM then compares
+ * that encode what they index (`<table>_<column>_idx|uq|trgm|keytrgm|gin`): MikroORM then compares
  * them by name only, which is exact because the name changes whenever the definition does,
  * and it cannot express an operator class (`gin_trgm_ops`) structurally anyway.
  */
@@ -28,7 +28,13 @@ const MAX_IDENTIFIER = 63;
 /** Above this many characters a value can outgrow a btree entry (2704 bytes, 4 bytes a character). */
 const MAX_BTREE_VARCHAR = 500;
 
-export type IndexKind = 'idx' | 'uq' | 'trgm' | 'gin';
+/**
+ * `keytrgm`: the trigram index of a fuzzy duplicate rule's key, searched on every write.
+ * Without a pending list (fastupdate off): GIN's pending list buffers inserts cheaply, but
+ * every search scans all of it (up to 4 MB), so under steady writes each duplicate check
+ * would slow down until the next flush. Search indexes (`trgm`) keep the cheap inserts.
+ */
+export type IndexKind = 'idx' | 'uq' | 'trgm' | 'keytrgm' | 'gin';
 
 /** `<table>_<column>_<suffix>`, shortened with a hash of the full name when it exceeds 63 characters. */
 export function constraintName(table: string, column: string, suffix: string): string {
@@ -240,6 +246,8 @@ function indexSql(name: string, column: string, kind: IndexKind): (table: string
       return (table) => `create unique index ${q(name)} on ${table} (${q(column)}) where ${q(column)} is not null`;
     case 'trgm':
       return (table) => `create index ${q(name)} on ${table} using gin (${q(column)} gin_trgm_ops)`;
+    case 'keytrgm':
+      return (table) => `create index ${q(name)} on ${table} using gin (${q(column)} gin_trgm_ops) with (fastupdate = off)`;
     case 'gin':
       return (table) => `create index ${q(name)} on ${table} using gin (${q(column)})`;
     case 'idx':
@@ -285,7 +293,7 @@ export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> =
   // "my records, filtered by a choice field, in the view's order" read one index range.
   for (const columns of ownerCompositeColumns(entity)) composite(columns);
   for (const rule of entity.duplicateRules) {
-    add(rule.column, rule.match === 'fuzzy' ? 'trgm' : rule.action === 'block' ? 'uq' : 'idx');
+    add(rule.column, rule.match === 'fuzzy' ? 'keytrgm' : rule.action === 'block' ? 'uq' : 'idx');
   }
   return [...specs.values()];
 }
