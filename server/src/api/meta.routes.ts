@@ -313,7 +313,7 @@ function markReadOnly(meta: EntityMeta, readOnly: ReadonlySet<string>): EntityMe
 }
 
 /** Both routes require a session: the auth hook answers 401 before they run. */
-export const metaRoutes: RoutePlugin = (app, { db }) => {
+export const metaRoutes: RoutePlugin = (app) => {
   // No user only when the app is built without the auth plugin (meta.test.ts): the model is then
   // shown whole; with it, the auth hook answers 401 before these handlers run.
   app.get('/api/meta', async (request) => (request.user ? appMetaFor(cachedAppMeta(request.model), await accessOf(request)) : cachedAppMeta(request.model)));
