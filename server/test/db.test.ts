@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from './helpers/test-db.js';
+import { openDb } from '../src/db/db.js';
+import { createTestDatabase, testDatabaseUrl, type TestDatabase } from './helpers/test-db.js';
 
 describe('test database harness', () => {
   let t: TestDatabase;
@@ -56,5 +57,16 @@ describe('test database harness', () => {
       return tx.query(sql, [3], { prepared: true });
     });
     expect(inTx).toEqual([{ name: 'third' }]);
+  });
+
+  it('keeps prepared statements of two pools apart, even when the server gives both one session', async () => {
+    // The suite's PGlite serves every client from one session: equal names would collide there.
+    const other = await openDb({ url: testDatabaseUrl(), schema: t.schema, max: 1 });
+    try {
+      const sql = 'SELECT count(*)::int AS n FROM probe WHERE id > $1';
+      for (const db of [t.db, other, t.db, other]) expect(await db.query(sql, [0], { prepared: true })).toEqual([{ n: 2 }]);
+    } finally {
+      await other.close();
+    }
   });
 });

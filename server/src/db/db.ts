@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -29,13 +29,19 @@ export interface QueryOptions {
   prepared?: boolean;
 }
 
-/** Statement names by text: one per distinct prepared text (callers keep their number small). */
-const statementNames = new Map<string, string>();
-
-function statementName(sql: string): string {
-  let name = statementNames.get(sql);
-  if (!name) statementNames.set(sql, (name = `cardo_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`));
-  return name;
+/**
+ * Statement names by text, one per distinct prepared text (callers keep their number small).
+ * Unique per pool: a server that gives several clients one session (the test suite's PGlite
+ * served over a socket) must never hand a pool a statement another pool prepared.
+ */
+function statementNamer(): (sql: string) => string {
+  const pool = randomBytes(4).toString('hex');
+  const names = new Map<string, string>();
+  return (sql) => {
+    let name = names.get(sql);
+    if (!name) names.set(sql, (name = `cardo_${pool}_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`));
+    return name;
+  };
 }
 
 export interface TransactionOptions {
@@ -97,6 +103,7 @@ function openPostgres(url: string, options: DbOptions): Db {
     const setPath = `SET search_path TO ${quoteIdent(options.schema)}, public`;
     pool.on('connect', (client) => void client.query(setPath));
   }
+  const statementName = statementNamer();
   const run = async <R extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[], options?: QueryOptions) =>
     (options?.prepared ? await client.query<R>({ name: statementName(sql), text: sql, values: params as unknown[] }) : await client.query<R>(sql, params as unknown[])).rows;
   return {
