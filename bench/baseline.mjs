@@ -283,7 +283,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
   const serializeList = fastJson(listSchema);
   app.get('/api/data/counterparty', async (request, reply) => {
     const q = request.query;
-    if (q.groupBy !== undefined) return groupBy(q.groupBy);
+    if (q.groupBy !== undefined) return groupBy(q.groupBy, request.user.org);
     const params = [];
     const scope = `(${scopeSql(ownersFor(request.user.org, 'read'), params)})`;
     const where = [];
@@ -333,12 +333,15 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     return reply.type('application/json').send(serializeList({ items: page.rows, ...counted, limit, offset }));
   });
 
-  async function groupBy(field) {
+  async function groupBy(field, org) {
     if (field !== 'status') throw new HttpError(400, 'The baseline groups by status.');
+    const params = [];
+    const scope = scopeSql(ownersFor(org, 'read'), params);
+    params.push(STATUSES);
     const { rows } = await query(
       pool,
-      `SELECT "t"."status" AS "key", count(*)::int AS "count" FROM "counterparty" AS "t" GROUP BY "t"."status" ORDER BY array_position($1::text[], "t"."status"::text) ASC NULLS LAST, count(*) DESC LIMIT 1000`,
-      [STATUSES],
+      `SELECT "t"."status" AS "key", count(*)::int AS "count" FROM "counterparty" AS "t" WHERE (${scope}) GROUP BY "t"."status" ORDER BY array_position($${params.length}::text[], "t"."status"::text) ASC NULLS LAST, count(*) DESC LIMIT 1000`,
+      params,
     );
     return { groups: rows.map((r) => ({ key: r.key, label: r.key === null ? { ru: 'Не задано', en: 'Not set' } : (STATUS_LABELS[r.key] ?? r.key), count: r.count, sums: {} })) };
   }
