@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
 import type { Db } from '../db/db.js';
 import { CardoError } from '../errors.js';
-import type { Role } from '../generated/metadata.js';
+import type { Role, Scope } from '../generated/metadata.js';
 import { ROOT_ALIAS } from '../query/condition-sql.js';
 import { SqlParams, ident, qualified } from '../query/sql.js';
 import type { Actor } from '../records/records.service.js';
@@ -40,22 +40,64 @@ export function entityWithout(entity: EntityModel, hidden: ReadonlySet<string>):
   return view;
 }
 
+/**
+ * What a set of role names grants in a model: scopes and field rules depend on nothing else,
+ * so requests with the same roles share them (the model is immutable; a new one after a
+ * metadata apply is another WeakMap key). Whose records a scope reaches (the org) is not
+ * kept here: it is read per request.
+ */
+class RoleGrants {
+  readonly roles: readonly Role[];
+  private readonly byOperation = new Map<string, ReadonlySet<Scope>>();
+  private readonly rules = new Map<string, FieldRules>();
+
+  constructor(model: CompiledModel, names: readonly string[]) {
+    this.roles = rolesOf(model, names);
+  }
+
+  scopes(entity: string, op: Operation): ReadonlySet<Scope> {
+    const key = `${entity}\0${op}`;
+    let scopes = this.byOperation.get(key);
+    if (!scopes) this.byOperation.set(key, (scopes = scopesOf(this.roles, entity, op)));
+    return scopes;
+  }
+
+  fieldRules(entity: string): FieldRules {
+    let rules = this.rules.get(entity);
+    if (!rules) this.rules.set(entity, (rules = fieldRulesOf(this.roles, entity)));
+    return rules;
+  }
+}
+
+const grantsByModel = new WeakMap<CompiledModel, Map<string, RoleGrants>>();
+
+function grantsOf(model: CompiledModel, names: readonly string[]): RoleGrants {
+  let byNames = grantsByModel.get(model);
+  if (!byNames) grantsByModel.set(model, (byNames = new Map()));
+  // Role names come sorted from the org query; a few distinct combinations exist per model.
+  const key = names.join('\0');
+  let grants = byNames.get(key);
+  if (!grants) byNames.set(key, (grants = new RoleGrants(model, names)));
+  return grants;
+}
+
 export class Access {
   readonly roles: readonly Role[];
+  private readonly grants: RoleGrants;
   private readonly owners = new Map<string, OwnerSet>();
-  private readonly rules = new Map<string, FieldRules>();
 
   constructor(
     readonly model: CompiledModel,
     readonly org: OrgContext,
   ) {
-    this.roles = rolesOf(model, org.roles);
+    this.grants = grantsOf(model, org.roles);
+    this.roles = this.grants.roles;
   }
 
   ownersOf(entity: string, op: Operation): OwnerSet {
     const key = `${entity}\0${op}`;
     let set = this.owners.get(key);
-    if (!set) this.owners.set(key, (set = ownerSet(scopesOf(this.roles, entity, op), this.org)));
+    if (!set) this.owners.set(key, (set = ownerSet(this.grants.scopes(entity, op), this.org)));
     return set;
   }
 
@@ -65,9 +107,7 @@ export class Access {
   }
 
   fieldRules(entity: string): FieldRules {
-    let rules = this.rules.get(entity);
-    if (!rules) this.rules.set(entity, (rules = fieldRulesOf(this.roles, entity)));
-    return rules;
+    return this.grants.fieldRules(entity);
   }
 
   /** The scope as SQL over alias "t" (for ListOptions.restrict). */
