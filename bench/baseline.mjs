@@ -96,16 +96,77 @@ const RULES = [
   ['dup_same_inn', 'inn', orNull(normalizeText), false],
 ];
 
+// ---- access: roles.json's counterparty grants, written out -----------------------------------
+
+/** role → operation → scope; a role not listed grants nothing on counterparty. */
+const GRANTS = {
+  sales_manager: { read: 'own', create: 'own', update: 'own' },
+  head_of_sales: { read: 'subordinates', create: 'subordinates', update: 'subordinates', delete: 'subordinates' },
+  lawyer: { read: 'all' },
+  marketing: { read: 'all' },
+  consultant: { read: 'all' },
+  administrator: { read: 'all', create: 'all', update: 'all', delete: 'all' },
+};
+/** sales_manager may not change owner; another role granting counterparty access lifts it. */
+const ownerReadOnly = (roles) => roles.includes('sales_manager') && !roles.some((r) => r !== 'sales_manager' && GRANTS[r]);
+
+/** Whose counterparties an operation reaches: null = everyone's, else a set of owners. */
+function ownersFor(org, op) {
+  const scopes = new Set(org.roles.map((r) => GRANTS[r]?.[op]).filter(Boolean));
+  if (scopes.has('all')) return null;
+  const owners = new Set();
+  if (scopes.size > 0) org.principals.forEach((id) => owners.add(id));
+  if (scopes.has('subordinates')) org.subordinates.forEach((id) => owners.add(id));
+  if (scopes.has('department')) org.department.forEach((id) => owners.add(id));
+  return owners;
+}
+const reaches = (owners, owner) => owners === null || owners.has(owner);
+/** The read scope as SQL over "t", its values appended to params. */
+function scopeSql(owners, params) {
+  if (owners === null) return 'TRUE';
+  if (owners.size === 0) return 'FALSE';
+  params.push([...owners]);
+  return `"t"."owner" = ANY($${params.length}::uuid[])`;
+}
+
 // ---- SQL ----------------------------------------------------------------------------------
 
-const SESSION_SQL = `SELECT s.id AS session_id, u.id AS user_id, u.login, u.full_name, u.locale,
-            ARRAY(SELECT DISTINCT r.role FROM sys_role_assignment r WHERE r."user" = u.id ORDER BY r.role) AS roles,
-            s.last_seen_at < now() - interval '1 minute' AS stale
-       FROM sys_session s
-       JOIN sys_user u ON u.id = s.user_id AND u.active = true
-      WHERE s.token_hash = $1 AND s.expires_at > now() AND s.created_at > now() - interval '7 days'`;
+/** The session and the caller's org (roles, substitutions, subordinates, department) in one statement, as the runtime reads them. */
+const SESSION_SQL = `WITH RECURSIVE
+       session AS (
+         SELECT s.id AS session_id, u.id AS user_id, u.login, u.full_name, u.locale,
+                s.last_seen_at < now() - interval '1 minute' AS stale
+           FROM sys_session s
+           JOIN sys_user u ON u.id = s.user_id AND u.active = true
+          WHERE s.token_hash = $1 AND s.expires_at > now() AND s.created_at > now() - interval '7 days'
+       ),
+       principals AS (
+         SELECT id FROM (SELECT user_id FROM session) AS caller(id)
+         UNION
+         SELECT s.absent_user FROM sys_substitution s
+          WHERE s.deputy IN (SELECT user_id FROM session) AND s."from" <= $2::date AND s."to" >= $2::date
+       ),
+       headed AS (
+         SELECT d.id FROM sys_department d WHERE d.head IN (SELECT id FROM principals)
+         UNION
+         SELECT c.id FROM sys_department c JOIN headed h ON c.parent = h.id
+       ),
+       subordinates AS (
+         SELECT u.id FROM sys_user u WHERE u.department IN (SELECT id FROM headed)
+         UNION
+         SELECT u.id FROM sys_user u WHERE u.manager IN (SELECT id FROM principals)
+       )
+     SELECT session.*,
+            ARRAY(SELECT DISTINCT r.role FROM sys_role_assignment r WHERE r."user" = session.user_id ORDER BY r.role) AS roles,
+            ARRAY(SELECT DISTINCT r.role FROM sys_role_assignment r WHERE r."user" IN (SELECT id FROM principals) ORDER BY r.role) AS org_roles,
+       ARRAY(SELECT id::text FROM principals) AS org_principals,
+       ARRAY(SELECT id::text FROM subordinates) AS org_subordinates,
+       ARRAY(SELECT m.id::text FROM sys_user m
+              WHERE m.department IN (SELECT p.department FROM sys_user p WHERE p.id IN (SELECT id FROM principals))) AS org_department
+       FROM session`;
 const TOUCH_SQL = `UPDATE sys_session SET last_seen_at = now(), expires_at = LEAST(now() + interval '12 hours', created_at + interval '7 days')
         WHERE id = $1`;
+const TX_SETTINGS = { 'pg_trgm.similarity_threshold': '0.6' };
 const AUDIT_SQL = `INSERT INTO sys_audit (id, created_at, updated_at, created_by, updated_by, owner, version, record_entity, record_id, action, actor, on_behalf_of, changes)
      VALUES ($1, $2, $2, $3, $3, $3, 1, $4, $5, $6, $3, $7, $8)`;
 const SELECT_COLUMNS = FIELDS.map(([f, c]) => `"t"."${c}" AS "${f}"`).join(', ');
@@ -157,11 +218,21 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     if (trace) trace.push(sql);
     return client.query(sql, params);
   };
+  /** A named prepared statement, for the statements the runtime prepares (traced with that mark). */
+  const names = new Map();
+  const prepared = (client, sql, params) => {
+    if (trace) trace.push(`prepared: ${sql}`);
+    if (!names.has(sql)) names.set(sql, `s${names.size}`);
+    return client.query({ name: names.get(sql), text: sql, values: params });
+  };
+  /** A write's transaction; the trigram threshold of similar_brand is set with BEGIN, in one round trip. */
   const transaction = async (fn) => {
     const client = await pool.connect();
     try {
-      // BEGIN/COMMIT are not traced: the runtime's trace (its Db.query) does not show them either.
-      await client.query('BEGIN');
+      // BEGIN/COMMIT are not traced (the runtime's trace does not show them either); the
+      // settings are, in the form the runtime's trace records them.
+      if (trace) trace.push(`transaction settings ${JSON.stringify(TX_SETTINGS)}`);
+      await client.query(`BEGIN; SELECT set_config('pg_trgm.similarity_threshold', '${TX_SETTINGS['pg_trgm.similarity_threshold']}', true)`);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
@@ -180,11 +251,15 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     if (!request.url.startsWith('/api/')) return;
     const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) throw new HttpError(401, 'Log in first.');
-    const { rows } = await query(pool, SESSION_SQL, [createHash('sha256').update(token).digest('hex')]);
+    const { rows } = await prepared(pool, SESSION_SQL, [createHash('sha256').update(token).digest('hex'), new Date().toISOString().slice(0, 10)]);
     const session = rows[0];
     if (!session) throw new HttpError(401, 'Log in first.');
     if (session.stale) await query(pool, TOUCH_SQL, [session.session_id]);
-    request.user = { id: session.user_id };
+    const principals = session.org_principals ?? [session.user_id];
+    request.user = {
+      id: session.user_id,
+      org: { roles: session.org_roles ?? [], principals, substituted: principals.filter((id) => id !== session.user_id), subordinates: session.org_subordinates ?? [], department: session.org_department ?? [] },
+    };
   });
 
   app.setErrorHandler(async (error, request, reply) => {
@@ -196,7 +271,9 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
   app.get('/api/data/counterparty/:id', { schema: { response: { 200: recordSchema } } }, async (request, reply) => {
     const { id } = request.params;
     if (!UUID.test(id)) throw new HttpError(400, 'Not a UUID.');
-    const { rows } = await query(pool, 'SELECT * FROM "counterparty" WHERE id = $1', [id]);
+    const params = [id];
+    const scope = scopeSql(ownersFor(request.user.org, 'read'), params);
+    const { rows } = await query(pool, `SELECT * FROM "counterparty" AS t WHERE t.id = $1 AND ${scope}`, params);
     if (!rows[0]) throw new HttpError(404, 'No such counterparty.');
     const record = toRecord(rows[0]);
     reply.header('etag', `"${record.version}"`);
@@ -206,8 +283,9 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
   const serializeList = fastJson(listSchema);
   app.get('/api/data/counterparty', async (request, reply) => {
     const q = request.query;
-    if (q.groupBy !== undefined) return groupBy(q.groupBy);
+    if (q.groupBy !== undefined) return groupBy(q.groupBy, request.user.org);
     const params = [];
+    const scope = `(${scopeSql(ownersFor(request.user.org, 'read'), params)})`;
     const where = [];
     if (q.filter !== undefined) {
       let filter;
@@ -224,7 +302,8 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       }
     }
     const countParams = [...params];
-    const whereSql = where.length === 0 ? '' : ` WHERE ${where.length === 1 ? where[0] : `(${where.join(' AND ')})`}`;
+    // The runtime's shape: the access scope, AND the filter's terms (parenthesized together when several).
+    const whereSql = ` WHERE ${scope}${where.length === 0 ? '' : ` AND ${where.length === 1 ? where[0] : `(${where.join(' AND ')})`}`}`;
     const whens = COLOR_RULES.map((rule) => {
       params.push(rule.status);
       return `WHEN ("t"."status" = $${params.length}::text) THEN ${COLOR_RULES.indexOf(rule)}`;
@@ -254,29 +333,45 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     return reply.type('application/json').send(serializeList({ items: page.rows, ...counted, limit, offset }));
   });
 
-  async function groupBy(field) {
+  async function groupBy(field, org) {
     if (field !== 'status') throw new HttpError(400, 'The baseline groups by status.');
+    const params = [];
+    const scope = scopeSql(ownersFor(org, 'read'), params);
+    params.push(STATUSES);
     const { rows } = await query(
       pool,
-      `SELECT "t"."status" AS "key", count(*)::int AS "count" FROM "counterparty" AS "t" GROUP BY "t"."status" ORDER BY array_position($1::text[], "t"."status"::text) ASC NULLS LAST, count(*) DESC LIMIT 1000`,
-      [STATUSES],
+      `SELECT "t"."status" AS "key", count(*)::int AS "count" FROM "counterparty" AS "t" WHERE (${scope}) GROUP BY "t"."status" ORDER BY array_position($${params.length}::text[], "t"."status"::text) ASC NULLS LAST, count(*) DESC LIMIT 1000`,
+      params,
     );
     return { groups: rows.map((r) => ({ key: r.key, label: r.key === null ? { ru: 'Не задано', en: 'Not set' } : (STATUS_LABELS[r.key] ?? r.key), count: r.count, sums: {} })) };
   }
 
-  /** The five rule queries, in the runtime's order; a 409 on a block match or an unconfirmed warn. */
+  /** The five rule queries as one statement, in the runtime's order; a 409 on a block match or an unconfirmed warn. */
   async function checkDuplicates(tx, values, exceptId, confirmed) {
     const keys = RULES.map(([, field, normalize]) => normalize(values[field]));
-    const matches = [];
+    const params = [exceptId];
+    const branches = [];
+    const used = [];
     for (let i = 0; i < RULES.length; i++) {
-      const [column, , , block, threshold] = RULES[i];
-      const key = keys[i];
-      if (key === null) continue;
-      const { rows } =
+      const [column, , , , threshold] = RULES[i];
+      if (keys[i] === null) continue;
+      params.push(keys[i]);
+      const n = used.push(i) - 1;
+      const value = `$${params.length}`;
+      branches.push(
         threshold === undefined
-          ? await query(tx, `SELECT id, "brand" FROM "counterparty" WHERE "${column}" = $1 AND id IS DISTINCT FROM $2 LIMIT 5`, [key, exceptId])
-          : await query(tx, `SELECT id, "brand", similarity("${column}", $1) AS score FROM "counterparty" WHERE "${column}" % $1 AND similarity("${column}", $1) >= $3 AND id IS DISTINCT FROM $2 ORDER BY score DESC LIMIT 5`, [key, exceptId, threshold]);
-      for (const row of rows) matches.push({ id: row.id, title: row.brand, rule: column.slice(4), action: block ? 'block' : 'warn' });
+          ? `(SELECT ${n} AS "$rule", id, "brand", NULL::real AS "$score" FROM "counterparty" WHERE "${column}" = ${value} AND id IS DISTINCT FROM $1::uuid LIMIT 5)`
+          : `(SELECT ${n} AS "$rule", id, "brand", similarity("${column}", ${value}) AS "$score" FROM "counterparty" WHERE "${column}" % ${value} AND id IS DISTINCT FROM $1::uuid ORDER BY "$score" DESC LIMIT 5)`,
+      );
+    }
+    const matches = [];
+    if (branches.length > 0) {
+      const { rows } = await prepared(tx, branches.join(' UNION ALL '), params);
+      rows.sort((a, b) => a.$rule - b.$rule || (b.$score ?? 0) - (a.$score ?? 0));
+      for (const row of rows) {
+        const [column, , , block] = RULES[used[row.$rule]];
+        matches.push({ id: row.id, title: row.brand, rule: column.slice(4), action: block ? 'block' : 'warn' });
+      }
     }
     if (matches.some((m) => m.action === 'block' || !confirmed)) throw new HttpError(409, 'Duplicate.', { duplicates: matches });
     return RULES.map(([column], i) => [column, keys[i]]);
@@ -285,8 +380,13 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
   app.post('/api/data/counterparty', { schema: { body: createBody, response: { 201: recordSchema } } }, async (request, reply) => {
     const body = request.body;
     for (const f of ['phone', 'phone2']) if (body[f] && !parsePhoneNumberFromString(body[f], 'RU')?.isPossible()) throw new HttpError(400, `${f} is not a phone number.`);
+    const { org } = request.user;
+    if (Object.hasOwn(body, 'owner') && ownerReadOnly(org.roles)) throw new HttpError(403, 'You may not set owner.');
     const values = { status: 'potential', ...body };
     if (!Object.hasOwn(body, 'owner')) values.owner = request.user.id;
+    const creatable = ownersFor(org, 'create');
+    if (creatable !== null && !reaches(creatable, values.owner)) throw new HttpError(403, 'You may not create a counterparty owned by this user.');
+    const onBehalfOf = org.substituted.includes(values.owner) ? values.owner : null;
     const id = uuidv7();
     const now = new Date().toISOString();
     const record = await transaction(async (tx) => {
@@ -304,7 +404,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       }
       const { rows } = await query(tx, `INSERT INTO "counterparty" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, params);
       const saved = toRecord(rows[0]);
-      await query(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'create', null, JSON.stringify(diff({}, saved))]);
+      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'create', onBehalfOf, JSON.stringify(diff({}, saved))]);
       return saved;
     });
     reply.header('location', `/api/data/counterparty/${id}`).header('etag', `"${record.version}"`).status(201);
@@ -322,8 +422,13 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       const { rows } = await query(tx, 'SELECT * FROM "counterparty" WHERE id = $1 FOR UPDATE', [id]);
       if (!rows[0]) throw new HttpError(404, 'No such counterparty.');
       const before = toRecord(rows[0]);
+      const { org } = request.user;
+      if (!reaches(ownersFor(org, 'read'), before.owner)) throw new HttpError(404, 'No such counterparty.');
+      if (!reaches(ownersFor(org, 'update'), before.owner)) throw new HttpError(403, 'You may not update this counterparty.');
       if (before.version !== version) throw new HttpError(412, `The record is at version ${before.version}.`, { currentVersion: before.version });
       const changed = Object.fromEntries(WRITABLE.filter((f) => Object.hasOwn(request.body, f)).map((f) => [f, request.body[f]]));
+      if (Object.hasOwn(changed, 'owner') && ownerReadOnly(org.roles)) throw new HttpError(403, 'You may not change owner.');
+      if (Object.hasOwn(changed, 'owner') && changed.owner !== before.owner && !reaches(ownersFor(org, 'update'), changed.owner)) throw new HttpError(403, 'You may not give this counterparty away.');
       const keys = await checkDuplicates(tx, { ...before, ...changed }, id, request.query.confirm === 'duplicates');
       const sets = ['updated_at = $1', 'updated_by = $2', 'version = version + 1'];
       const params = [now, request.user.id];
@@ -338,7 +443,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       params.push(id);
       const updated = await query(tx, `UPDATE "counterparty" SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`, params);
       const after = toRecord(updated.rows[0]);
-      await query(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'update', null, JSON.stringify(diff(before, after))]);
+      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'update', org.substituted.includes(before.owner) ? before.owner : null, JSON.stringify(diff(before, after))]);
       return after;
     });
     reply.header('etag', `"${record.version}"`);

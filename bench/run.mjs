@@ -137,15 +137,17 @@ async function rawPg(pool, ids, seconds) {
 }
 
 function printTable(rows) {
-  const header = ['scenario', 'runtime req/s', 'p50 ms', 'p99 ms', 'baseline req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'result'];
+  const header = ['scenario', 'runtime req/s', 'p50 ms', 'p99 ms', 'p50 @1', 'baseline req/s', 'p50 ms', 'p99 ms', 'p50 @1', 'ratio', 'target', 'result'];
   const cells = rows.map((row) => [
     row.title,
     fmt(row.runtime?.rps, 0),
     ms(row.runtime?.p50),
     ms(row.runtime?.p99),
+    row.single ? ms(row.single.runtime.p50) : '–',
     fmt(row.baseline?.rps, 0),
     ms(row.baseline?.p50),
     ms(row.baseline?.p99),
+    row.single ? ms(row.single.baseline.p50) : '–',
     row.ratio === undefined ? '–' : `${fmt(row.ratio, 2)}×`,
     row.target,
     row.result,
@@ -241,7 +243,7 @@ async function main() {
         single = { baseline: await oneAtATime(baseline, 'baseline'), runtime: await oneAtATime(runtime, 'runtime') };
         log(`  1 connection: baseline p50 ${ms(single.baseline.p50)} ms, runtime p50 ${ms(single.runtime.p50)} ms (${fmt(single.runtime.rps, 0)} req/s)`);
       }
-      const verdict = scenario.target.judge.call(scenario, r, b);
+      const verdict = scenario.target.judge.call(scenario, r, b, single);
       const errorsFail = r.failed > 0 || r.ok === 0;
       const figures = ({ latencies: _latencies, ...rest }) => rest;
       if (single) single = { baseline: figures(single.baseline), runtime: figures(single.runtime) };

@@ -8,19 +8,25 @@ const { runtime } = await openRuntime(databaseUrl, { logger: { level: 'warn' } }
 // Tracing wraps the runtime's Db (and the Db of each transaction); off, it costs nothing.
 let trace = null;
 const wrapped = new WeakSet();
-const wrap = (db) => {
+// A transaction's settings go out with its BEGIN (untraced, like BEGIN itself): the trace
+// records them once, for the outermost transaction, as the baseline does; a nested call
+// asking for the same settings sends nothing.
+const wrap = (db, nested) => {
   if (wrapped.has(db)) return db;
   wrapped.add(db);
   const query = db.query.bind(db);
   const transaction = db.transaction.bind(db);
-  db.query = (sql, params) => {
-    if (trace) trace.push(sql);
-    return query(sql, params);
+  db.query = (sql, params, options) => {
+    if (trace) trace.push(options?.prepared ? `prepared: ${sql}` : sql);
+    return query(sql, params, options);
   };
-  db.transaction = (fn) => transaction((tx) => fn(wrap(tx)));
+  db.transaction = (fn, options) => {
+    if (trace && !nested && options?.settings && Object.keys(options.settings).length > 0) trace.push(`transaction settings ${JSON.stringify(options.settings)}`);
+    return transaction((tx) => fn(wrap(tx, true)), options);
+  };
   return db;
 };
-wrap(runtime.db);
+wrap(runtime.db, false);
 
 await runtime.app.listen({ port: 0, host: '127.0.0.1' });
 process.on('message', (message) => {

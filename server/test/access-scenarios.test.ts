@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CompiledModel, EntityModel } from '../src/compile/compile.js';
-import { createDepartment, createOrgUser, seedRecord } from './helpers/access-org.js';
+import { createDepartment, createOrgUser, seedRecord, setDepartment, setRoles } from './helpers/access-org.js';
 import { loadTestModel } from './helpers/app-db.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -119,6 +119,40 @@ describe('substitution', () => {
     // After the period: gone again.
     await t.db.query('UPDATE sys_substitution SET "from" = $1, "to" = $2 WHERE id = $3', [day(-10), day(-2), (future.json() as Json).id]);
     expect((await as('seller', 'GET', `/api/data/counterparty/${cp.peer}`)).statusCode).toBe(404);
+  });
+});
+
+describe('the org is read with the session on every request (nothing cached)', () => {
+  it('a role granted or taken away applies to the next request of the same session', async () => {
+    const late = await createOrgUser(t.db, 's_late', ['sales_manager']);
+    const get = () => t.app.inject({ method: 'GET', url: `/api/data/counterparty/${cp.peer}`, headers: { authorization: `Bearer ${late.token}` } });
+    expect((await get()).statusCode).toBe(404);
+    await setRoles(t.db, late.id, ['sales_manager', 'lawyer']);
+    expect((await get()).statusCode).toBe(200);
+    await setRoles(t.db, late.id, ['sales_manager']);
+    expect((await get()).statusCode).toBe(404);
+  });
+
+  it('heading a department, or becoming a manager, applies to the next request of the same session', async () => {
+    const boss = await createOrgUser(t.db, 's_boss', ['head_of_sales']);
+    const list = async () => ids(await t.app.inject({ method: 'GET', url: '/api/data/counterparty?limit=100', headers: { authorization: `Bearer ${boss.token}` } })).sort();
+    expect(await list()).toEqual([]);
+    const team = await createDepartment(t.db, 'Boss team', boss.id);
+    const [deepUser] = await t.db.query<{ department: string }>('SELECT department FROM sys_user WHERE id = $1', [u.deep.id]);
+    await setDepartment(t.db, u.deep.id, team);
+    expect(await list()).toEqual([cp.deep]);
+    await setDepartment(t.db, u.deep.id, deepUser!.department);
+    expect(await list()).toEqual([]);
+    await setDepartment(t.db, u.peer.id, (await t.db.query<{ department: string }>('SELECT department FROM sys_user WHERE id = $1', [u.peer.id]))[0]!.department, boss.id);
+    expect(await list()).toEqual([cp.peer]);
+  });
+
+  it('a deactivated user’s session ends with the next request', async () => {
+    const gone = await createOrgUser(t.db, 's_gone', ['lawyer']);
+    const get = () => t.app.inject({ method: 'GET', url: `/api/data/counterparty/${cp.peer}`, headers: { authorization: `Bearer ${gone.token}` } });
+    expect((await get()).statusCode).toBe(200);
+    await t.db.query('UPDATE sys_user SET active = false WHERE id = $1', [gone.id]);
+    expect((await get()).statusCode).toBe(401);
   });
 });
 

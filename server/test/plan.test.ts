@@ -173,7 +173,12 @@ describe('the CRM schema on an empty database', () => {
     expect(await indexDef(t.db, t.schema, 'deal_stage_idx')).toMatch(/USING btree \(stage\)/);
     expect(await indexDef(t.db, t.schema, 'sys_user_login_uq')).toMatch(/^CREATE UNIQUE INDEX .* \(login\) WHERE \(login IS NOT NULL\)$/);
     expect(await indexDef(t.db, t.schema, 'counterparty_brand_trgm')).toMatch(/USING gin \(brand (public\.)?gin_trgm_ops\)/);
-    expect(await indexDef(t.db, t.schema, 'counterparty_dup_similar_brand_trgm')).toMatch(/USING gin \(dup_similar_brand (public\.)?gin_trgm_ops\)/);
+    // A fuzzy duplicate key's index is searched on every write: no pending list to scan each time.
+    expect(await indexDef(t.db, t.schema, 'counterparty_dup_similar_brand_keytrgm')).toMatch(/USING gin \(dup_similar_brand (public\.)?gin_trgm_ops\) WITH \(fastupdate='?off'?\)/);
+    expect(await indexDef(t.db, t.schema, 'counterparty_brand_trgm')).not.toMatch(/fastupdate/);
+    expect(await indexDef(t.db, t.schema, 'deal_stage_idx')).not.toMatch(/fastupdate/);
+    // A field another list filters on through a reference (contact: counterparty.status) is indexed with id.
+    expect(await indexDef(t.db, t.schema, 'counterparty_status__id_idx')).toMatch(/USING btree \(status, id\)/);
     expect(await indexDef(t.db, t.schema, 'counterparty_dup_same_inn_idx')).toMatch(/^CREATE INDEX .* USING btree \(dup_same_inn\)$/);
     const names = (await t.db.query<{ name: string }>('select indexname as name from pg_indexes where schemaname = $1', [t.schema])).map((r) => r.name);
     expect(names.every((n) => n.length <= 63)).toBe(true);
@@ -308,7 +313,7 @@ describe('changing the metadata', () => {
     expect(plan.destructive).toEqual([]);
     expect(plan.changes.map((c) => `${c.kind} ${c.index ?? c.column}`).sort()).toEqual(
       // name left the sort (its trigram index for search stays), email entered it.
-      ['addIndex client_email_idx', 'dropIndex client_name_idx', 'addIndex client_dup_same_phone_idx', 'dropIndex client_dup_same_phone_uq', 'dropIndex client_dup_similar_name_trgm', 'dropColumn dup_similar_name'].sort(),
+      ['addIndex client_email_idx', 'dropIndex client_name_idx', 'addIndex client_dup_same_phone_idx', 'dropIndex client_dup_same_phone_uq', 'dropIndex client_dup_similar_name_keytrgm', 'dropColumn dup_similar_name'].sort(),
     );
     // A duplicate rule's key column holds derived data: dropping it loses nothing.
     expect(plan.changes.find((c) => c.kind === 'dropColumn')?.destructive).toBe(false);

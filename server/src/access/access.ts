@@ -1,18 +1,19 @@
 /**
  * THE one place that applies access (CONVENTIONS rule 4): every read and write of the
  * record API asks the caller's Access for its scope SQL, row checks and field rules.
- * One Access per request, built on first use and kept on the request (never across
- * requests, so changes to roles, the org tree or substitutions apply at once).
+ * One Access per request, built on first use from the org the session lookup read, and kept
+ * on the request (never across requests, so changes to roles, the org tree or substitutions
+ * apply at once).
  */
 import type { FastifyRequest } from 'fastify';
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
 import type { Db } from '../db/db.js';
 import { CardoError } from '../errors.js';
-import type { Role } from '../generated/metadata.js';
+import type { Role, Scope } from '../generated/metadata.js';
 import { ROOT_ALIAS } from '../query/condition-sql.js';
 import { SqlParams, ident, qualified } from '../query/sql.js';
 import type { Actor } from '../records/records.service.js';
-import { loadOrg, type OrgContext } from './org.js';
+import type { OrgContext } from './org.js';
 import { fieldRulesOf, ownerSet, reaches, rolesOf, scopesOf, type FieldRules, type Operation, type OwnerSet } from './policy.js';
 
 /** Restricted views of an entity per set of hidden fields, shared by every request. */
@@ -39,22 +40,64 @@ export function entityWithout(entity: EntityModel, hidden: ReadonlySet<string>):
   return view;
 }
 
+/**
+ * What a set of role names grants in a model: scopes and field rules depend on nothing else,
+ * so requests with the same roles share them (the model is immutable; a new one after a
+ * metadata apply is another WeakMap key). Whose records a scope reaches (the org) is not
+ * kept here: it is read per request.
+ */
+class RoleGrants {
+  readonly roles: readonly Role[];
+  private readonly byOperation = new Map<string, ReadonlySet<Scope>>();
+  private readonly rules = new Map<string, FieldRules>();
+
+  constructor(model: CompiledModel, names: readonly string[]) {
+    this.roles = rolesOf(model, names);
+  }
+
+  scopes(entity: string, op: Operation): ReadonlySet<Scope> {
+    const key = `${entity}\0${op}`;
+    let scopes = this.byOperation.get(key);
+    if (!scopes) this.byOperation.set(key, (scopes = scopesOf(this.roles, entity, op)));
+    return scopes;
+  }
+
+  fieldRules(entity: string): FieldRules {
+    let rules = this.rules.get(entity);
+    if (!rules) this.rules.set(entity, (rules = fieldRulesOf(this.roles, entity)));
+    return rules;
+  }
+}
+
+const grantsByModel = new WeakMap<CompiledModel, Map<string, RoleGrants>>();
+
+function grantsOf(model: CompiledModel, names: readonly string[]): RoleGrants {
+  let byNames = grantsByModel.get(model);
+  if (!byNames) grantsByModel.set(model, (byNames = new Map()));
+  // Role names come sorted from the org query; a few distinct combinations exist per model.
+  const key = names.join('\0');
+  let grants = byNames.get(key);
+  if (!grants) byNames.set(key, (grants = new RoleGrants(model, names)));
+  return grants;
+}
+
 export class Access {
   readonly roles: readonly Role[];
+  private readonly grants: RoleGrants;
   private readonly owners = new Map<string, OwnerSet>();
-  private readonly rules = new Map<string, FieldRules>();
 
   constructor(
     readonly model: CompiledModel,
     readonly org: OrgContext,
   ) {
-    this.roles = rolesOf(model, org.roles);
+    this.grants = grantsOf(model, org.roles);
+    this.roles = this.grants.roles;
   }
 
   ownersOf(entity: string, op: Operation): OwnerSet {
     const key = `${entity}\0${op}`;
     let set = this.owners.get(key);
-    if (!set) this.owners.set(key, (set = ownerSet(scopesOf(this.roles, entity, op), this.org)));
+    if (!set) this.owners.set(key, (set = ownerSet(this.grants.scopes(entity, op), this.org)));
     return set;
   }
 
@@ -64,9 +107,7 @@ export class Access {
   }
 
   fieldRules(entity: string): FieldRules {
-    let rules = this.rules.get(entity);
-    if (!rules) this.rules.set(entity, (rules = fieldRulesOf(this.roles, entity)));
-    return rules;
+    return this.grants.fieldRules(entity);
   }
 
   /** The scope as SQL over alias "t" (for ListOptions.restrict). */
@@ -153,17 +194,24 @@ export class Access {
   }
 }
 
-const perRequest = new WeakMap<FastifyRequest, Promise<Access>>();
+const orgs = new WeakMap<FastifyRequest, OrgContext>();
+const perRequest = new WeakMap<FastifyRequest, Access>();
 
-/** The caller's Access, loaded once per request (the auth hook guarantees a user on these routes). */
-export function accessOf(request: FastifyRequest, db: Db): Promise<Access> {
+/** The caller's org, as the auth hook read it with the session (one statement for both). */
+export function attachOrg(request: FastifyRequest, org: OrgContext): void {
+  orgs.set(request, org);
+  perRequest.delete(request);
+}
+
+/** The caller's Access, built once per request from the org the auth hook attached. */
+export function accessOf(request: FastifyRequest): Promise<Access> {
   let access = perRequest.get(request);
   if (!access) {
-    const user = request.user;
-    if (!user) throw new CardoError('CARDO_ERR_AUTH_REQUIRED');
-    const model = request.model;
-    access = loadOrg(db, user.id, new Date()).then((org) => new Access(model, org));
+    const org = orgs.get(request);
+    // Behind the auth hook every request has a user and its org; without them, the caller is anonymous.
+    if (!request.user || !org || org.userId !== request.user.id) throw new CardoError('CARDO_ERR_AUTH_REQUIRED');
+    access = new Access(request.model, org);
     perRequest.set(request, access);
   }
-  return access;
+  return Promise.resolve(access);
 }

@@ -1,10 +1,10 @@
 /**
  * The caller's place in the organization, as the access policy needs it: effective roles,
- * whose records count as their own, their subordinates and their department. Computed in
- * one SQL statement per request (never cached across requests, so a change to the tree,
- * a role or a substitution applies to the very next request).
+ * whose records count as their own, their subordinates and their department. Never cached
+ * across requests, so a change to the tree, a role or a substitution applies to the very
+ * next request; the SQL is a fragment so the session lookup can compute it in the same
+ * statement (auth/sessions.ts) — one round trip per request for "who is calling".
  */
-import type { Db } from '../db/db.js';
 
 export interface OrgContext {
   userId: string;
@@ -23,27 +23,30 @@ export interface OrgContext {
   departmentMembers: readonly string[];
 }
 
-interface OrgRow {
-  roles: string[] | null;
-  principals: string[] | null;
-  subordinates: string[] | null;
-  department: string[] | null;
+/** The columns ORG_COLUMNS adds to a row. */
+export interface OrgRow {
+  org_roles: string[] | null;
+  org_principals: string[] | null;
+  org_subordinates: string[] | null;
+  org_department: string[] | null;
 }
 
 /** The day a substitution is checked against: a date, so `to` includes the whole last day. */
-function dayOf(now: Date): string {
+export function dayOf(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
-export async function loadOrg(db: Db, userId: string, now: Date): Promise<OrgContext> {
-  // UNION (not UNION ALL) in the recursive part stops on a cycle in the department tree.
-  const [row] = await db.query<OrgRow>(
-    `WITH RECURSIVE
-       principals AS (
-         SELECT $1::uuid AS id
+/**
+ * The CTEs (for a WITH RECURSIVE) computing the org of the caller: `callerSql` is a
+ * subquery yielding the caller's id (one row, or none for no caller), `daySql` the day.
+ * UNION (not UNION ALL) in the recursive part stops on a cycle in the department tree.
+ */
+export function orgCtes(callerSql: string, daySql: string): string {
+  return `principals AS (
+         SELECT id FROM (${callerSql}) AS caller(id)
          UNION
          SELECT s.absent_user FROM sys_substitution s
-          WHERE s.deputy = $1::uuid AND s."from" <= $2::date AND s."to" >= $2::date
+          WHERE s.deputy IN (${callerSql}) AND s."from" <= ${daySql} AND s."to" >= ${daySql}
        ),
        headed AS (
          SELECT d.id FROM sys_department d WHERE d.head IN (SELECT id FROM principals)
@@ -54,22 +57,24 @@ export async function loadOrg(db: Db, userId: string, now: Date): Promise<OrgCon
          SELECT u.id FROM sys_user u WHERE u.department IN (SELECT id FROM headed)
          UNION
          SELECT u.id FROM sys_user u WHERE u.manager IN (SELECT id FROM principals)
-       )
-     SELECT
-       ARRAY(SELECT DISTINCT r.role FROM sys_role_assignment r WHERE r."user" IN (SELECT id FROM principals) ORDER BY r.role) AS roles,
-       ARRAY(SELECT id::text FROM principals) AS principals,
-       ARRAY(SELECT id::text FROM subordinates) AS subordinates,
+       )`;
+}
+
+/** The select-list entries over orgCtes, named as in OrgRow. */
+export const ORG_COLUMNS = `ARRAY(SELECT DISTINCT r.role FROM sys_role_assignment r WHERE r."user" IN (SELECT id FROM principals) ORDER BY r.role) AS org_roles,
+       ARRAY(SELECT id::text FROM principals) AS org_principals,
+       ARRAY(SELECT id::text FROM subordinates) AS org_subordinates,
        ARRAY(SELECT m.id::text FROM sys_user m
-              WHERE m.department IN (SELECT p.department FROM sys_user p WHERE p.id IN (SELECT id FROM principals))) AS department`,
-    [userId, dayOf(now)],
-  );
-  const principals = row?.principals ?? [userId];
+              WHERE m.department IN (SELECT p.department FROM sys_user p WHERE p.id IN (SELECT id FROM principals))) AS org_department`;
+
+export function toOrgContext(userId: string, row: OrgRow): OrgContext {
+  const principals = row.org_principals ?? [userId];
   return {
     userId,
-    roles: row?.roles ?? [],
+    roles: row.org_roles ?? [],
     principals,
     substituted: principals.filter((id) => id !== userId),
-    subordinates: row?.subordinates ?? [],
-    departmentMembers: row?.department ?? [],
+    subordinates: row.org_subordinates ?? [],
+    departmentMembers: row.org_department ?? [],
   };
 }

@@ -319,10 +319,10 @@ function markReadOnly(meta: EntityMeta, readOnly: ReadonlySet<string>): EntityMe
 }
 
 /** Both routes require a session: the auth hook answers 401 before they run. */
-export const metaRoutes: RoutePlugin = (app, { db }) => {
+export const metaRoutes: RoutePlugin = (app) => {
   // No user only when the app is built without the auth plugin (meta.test.ts): the model is then
   // shown whole; with it, the auth hook answers 401 before these handlers run.
-  app.get('/api/meta', async (request) => (request.user ? appMetaFor(cachedAppMeta(request.model), await accessOf(request, db)) : cachedAppMeta(request.model)));
+  app.get('/api/meta', async (request) => (request.user ? appMetaFor(cachedAppMeta(request.model), await accessOf(request)) : cachedAppMeta(request.model)));
 
   app.get<{ Params: { entity: string }; Querystring: { locale?: string } }>(
     '/api/meta/entities/:entity',
@@ -339,7 +339,7 @@ export const metaRoutes: RoutePlugin = (app, { db }) => {
         if (!entity) throw new CardoError('CARDO_ERR_API_UNKNOWN_ENTITY', `There is no entity "${request.params.entity}".`);
         return cachedEntityMeta(model, entity, localeOf(model, request.query.locale, null));
       }
-      const access = await accessOf(request, db);
+      const access = await accessOf(request);
       // Unknown and unreadable entities get the same 404.
       const entity = access.entity(request.params.entity);
       const { hidden, readOnly } = access.fieldRules(entity.name);

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { accessOf } from '../access/access.js';
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
-import type { Db } from '../db/db.js';
 import type { RoutePlugin } from './app.js';
 import { toOpenApi } from './openapi.js';
 
@@ -61,10 +60,10 @@ window.addEventListener('load', function () {
  * The document a caller may see: only entities they can read, without fields hidden from
  * them (no user only when the app is built without the auth plugin, in tests).
  */
-async function visibleModel(request: FastifyRequest, db: Db): Promise<{ model: CompiledModel; key: string }> {
+async function visibleModel(request: FastifyRequest): Promise<{ model: CompiledModel; key: string }> {
   const model = request.model;
   if (!request.user) return { model, key: 'all' };
-  const access = await accessOf(request, db);
+  const access = await accessOf(request);
   const entities = new Map<string, EntityModel>();
   const parts: string[] = [];
   for (const entity of model.entities.values()) {
@@ -76,12 +75,12 @@ async function visibleModel(request: FastifyRequest, db: Db): Promise<{ model: C
   return { model: { ...model, entities }, key: createHash('sha256').update(parts.join(';')).digest('hex').slice(0, 16) };
 }
 
-export const openapiRoutes: RoutePlugin = (app, { db }) => {
+export const openapiRoutes: RoutePlugin = (app) => {
   // One document per model and per set of visible entities and fields, serialized once.
   const documents = new WeakMap<CompiledModel, Map<string, string>>();
 
   app.get('/api/openapi.json', async (request, reply) => {
-    const { model, key } = await visibleModel(request, db);
+    const { model, key } = await visibleModel(request);
     const etag = `"${request.model.hash}-${key}"`;
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();

@@ -5,6 +5,7 @@ import { CardoError } from '../errors.js';
 import { generatePassword, hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.js';
 import { assertUser } from './session-user.js';
 import { isSameSiteRequest, isStateChanging } from './csrf.js';
+import { attachOrg } from '../access/access.js';
 import { createSession, findSession, revokeSession, revokeSessionByToken, SESSION_MAX_AGE_SECONDS } from './sessions.js';
 import { LoginThrottle, type LoginThrottleOptions } from './throttle.js';
 import { findUserByLogin, userRoles } from './users.js';
@@ -104,11 +105,12 @@ export function createAuthRoutes(options: AuthRoutesOptions = {}): RoutePlugin {
       if (!isApiPath(path) && !isApiPath(rawPath)) return;
       if (isPublicApiPath(path)) return;
       const credential = requestToken(app, request);
-      const user = credential ? await findSession(db, credential.token) : null;
-      if (!user) throw unauthorized(reply, 'CARDO_ERR_AUTH_REQUIRED');
+      const session = credential ? await findSession(db, credential.token) : null;
+      if (!session) throw unauthorized(reply, 'CARDO_ERR_AUTH_REQUIRED');
       // The browser attaches the cookie to requests any site makes; a bearer token it never adds by itself.
       if (credential?.via === 'cookie' && isStateChanging(request.method) && !isSameSiteRequest(request)) throw new CardoError('CARDO_ERR_AUTH_CSRF');
-      request.user = user;
+      request.user = session.user;
+      attachOrg(request, session.org);
     });
 
     app.post<{ Body: LoginBody }>('/api/auth/login', { schema: { body: loginBody, response: { 200: loginResponse } } }, async (request, reply) => {

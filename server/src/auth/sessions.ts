@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/db.js';
+import { dayOf, ORG_COLUMNS, orgCtes, toOrgContext, type OrgContext, type OrgRow } from '../access/org.js';
 import type { SessionUser } from './session-user.js';
 
 /**
@@ -50,7 +51,7 @@ export async function createSession(db: Db, userId: string): Promise<NewSession>
   return { token, sessionId, expiresAt: new Date(row!.expires_at).toISOString() };
 }
 
-interface SessionRow {
+interface SessionRow extends OrgRow {
   session_id: string;
   user_id: string;
   login: string;
@@ -60,17 +61,36 @@ interface SessionRow {
   stale: boolean;
 }
 
-/** The live session's user (active, with roles), or null for an unknown, expired or revoked token. */
-export async function findSession(db: Db, token: string): Promise<SessionUser | null> {
+/** A live session: its user, and the user's place in the organization for the access policy. */
+export interface FoundSession {
+  user: SessionUser;
+  org: OrgContext;
+}
+
+/**
+ * The live session's user (active, with roles) and their org, or null for an unknown, expired
+ * or revoked token. One statement: every authenticated request needs both, and the org is
+ * computed fresh each time (a role, tree or substitution change applies to the next request).
+ */
+export async function findSession(db: Db, token: string, now = new Date()): Promise<FoundSession | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const [row] = await db.query<SessionRow>(
-    `SELECT s.id AS session_id, u.id AS user_id, u.login, u.full_name, u.locale,
-            ARRAY(SELECT DISTINCT r.role FROM sys_role_assignment r WHERE r."user" = u.id ORDER BY r.role) AS roles,
-            s.last_seen_at < now() - ${TOUCH} AS stale
-       FROM sys_session s
-       JOIN sys_user u ON u.id = s.user_id AND u.active = true
-      WHERE s.token_hash = $1 AND s.expires_at > now() AND s.created_at > now() - ${MAX}`,
-    [hashToken(token)],
+    `WITH RECURSIVE
+       session AS (
+         SELECT s.id AS session_id, u.id AS user_id, u.login, u.full_name, u.locale,
+                s.last_seen_at < now() - ${TOUCH} AS stale
+           FROM sys_session s
+           JOIN sys_user u ON u.id = s.user_id AND u.active = true
+          WHERE s.token_hash = $1 AND s.expires_at > now() AND s.created_at > now() - ${MAX}
+       ),
+       ${orgCtes('SELECT user_id FROM session', '$2::date')}
+     SELECT session.*,
+            ARRAY(SELECT DISTINCT r.role FROM sys_role_assignment r WHERE r."user" = session.user_id ORDER BY r.role) AS roles,
+            ${ORG_COLUMNS}
+       FROM session`,
+    [hashToken(token), dayOf(now)],
+    // Every authenticated request runs it: planning the CTEs once per connection saves more than the lookup costs.
+    { prepared: true },
   );
   if (!row) return null;
   if (row.stale) {
@@ -81,12 +101,15 @@ export async function findSession(db: Db, token: string): Promise<SessionUser | 
     );
   }
   return {
-    id: row.user_id,
-    login: row.login,
-    fullName: row.full_name,
-    roles: row.roles ?? [],
-    locale: row.locale,
-    sessionId: row.session_id,
+    user: {
+      id: row.user_id,
+      login: row.login,
+      fullName: row.full_name,
+      roles: row.roles ?? [],
+      locale: row.locale,
+      sessionId: row.session_id,
+    },
+    org: toOrgContext(row.user_id, row),
   };
 }
 

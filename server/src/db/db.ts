@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -9,10 +10,53 @@ export interface Db {
   readonly kind: 'postgres' | 'pglite';
   /** The embedded instance, for the schema tools that need to share it (PGlite has one session). */
   readonly pglite?: PGlite;
-  query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
-  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<R[]>;
+  /**
+   * Runs fn in one transaction; commits when it resolves, rolls back when it throws. Called
+   * on a transaction's Db, fn runs in that same transaction (its settings added to it).
+   */
+  transaction<T>(fn: (tx: Db) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  /**
+   * Run as a named prepared statement: parsed (and, once PostgreSQL settles on a generic
+   * plan, planned) once per connection. For hot statements whose text is fixed and whose
+   * result columns are listed explicitly — `SELECT *` of a table the metadata can change
+   * would fail with "cached plan must not change result type" after a column is added.
+   */
+  prepared?: boolean;
+}
+
+/**
+ * Statement names by text, one per distinct prepared text (callers keep their number small).
+ * Unique per pool: a server that gives several clients one session (the test suite's PGlite
+ * served over a socket) must never hand a pool a statement another pool prepared.
+ */
+function statementNamer(): (sql: string) => string {
+  const pool = randomBytes(4).toString('hex');
+  const names = new Map<string, string>();
+  return (sql) => {
+    let name = names.get(sql);
+    if (!name) names.set(sql, (name = `cardo_${pool}_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`));
+    return name;
+  };
+}
+
+export interface TransactionOptions {
+  /**
+   * Transaction-local configuration (set_config(name, value, true)), e.g. pg_trgm's
+   * similarity threshold. Names and values come from the compiled model, never from a request.
+   */
+  settings?: Readonly<Record<string, string>>;
+}
+
+/** The settings not yet in force in a transaction, recording them as applied. */
+function pendingSettings(applied: Map<string, string>, settings: Readonly<Record<string, string>> | undefined): Array<[string, string]> {
+  const pending = Object.entries(settings ?? {}).filter(([name, value]) => applied.get(name) !== value);
+  for (const [name, value] of pending) applied.set(name, value);
+  return pending;
 }
 
 export interface DbOptions {
@@ -59,19 +103,27 @@ function openPostgres(url: string, options: DbOptions): Db {
     const setPath = `SET search_path TO ${quoteIdent(options.schema)}, public`;
     pool.on('connect', (client) => void client.query(setPath));
   }
-  const run = async <R extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
-    (await client.query<R>(sql, params as unknown[])).rows;
+  const statementName = statementNamer();
+  const run = async <R extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[], options?: QueryOptions) =>
+    (options?.prepared ? await client.query<R>({ name: statementName(sql), text: sql, values: params as unknown[] }) : await client.query<R>(sql, params as unknown[])).rows;
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
-    async transaction(fn) {
+    query: (sql, params, options) => run(pool, sql, params, options),
+    async transaction(fn, options) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
+        const applied = new Map<string, string>();
+        const initial = pendingSettings(applied, options?.settings);
+        // BEGIN and the settings travel as one simple-protocol message: one round trip, not
+        // one more per setting. The simple protocol takes no parameters, hence the literals.
+        await client.query(['BEGIN', ...initial.map(([name, value]) => `SELECT set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`)].join('; '));
         const tx: Db = {
           kind: 'postgres',
-          query: (sql, params) => run(client, sql, params),
-          transaction: (inner) => inner(tx),
+          query: (sql, params, options) => run(client, sql, params, options),
+          transaction: async (inner, innerOptions) => {
+            for (const [name, value] of pendingSettings(applied, innerOptions?.settings)) await client.query('SELECT set_config($1, $2, true)', [name, value]);
+            return inner(tx);
+          },
           close: async () => undefined,
         };
         const result = await fn(tx);
@@ -91,14 +143,27 @@ function openPostgres(url: string, options: DbOptions): Db {
 async function openPglite(dataDir: string | undefined): Promise<Db> {
   const lite = await createPglite(dataDir ?? 'memory://');
   type Queryable = Pick<typeof lite, 'query'>;
-  const wrap = (q: Queryable, inTx: boolean): Db => ({
+  const apply = async (q: Queryable, applied: Map<string, string>, options: TransactionOptions | undefined) => {
+    for (const [name, value] of pendingSettings(applied, options?.settings)) await q.query('SELECT set_config($1, $2, true)', [name, value]);
+  };
+  const wrap = (q: Queryable, applied: Map<string, string> | null): Db => ({
     kind: 'pglite',
     pglite: lite,
     query: async (sql, params) => (await q.query<never>(sql, params)).rows,
-    transaction: (fn) => (inTx ? fn(wrap(q, true)) : lite.transaction((tx) => fn(wrap(tx, true)))),
-    close: () => (inTx ? Promise.resolve() : lite.close()),
+    transaction: async (fn, options) => {
+      if (applied) {
+        await apply(q, applied, options);
+        return fn(wrap(q, applied));
+      }
+      return lite.transaction(async (tx) => {
+        const inTx = new Map<string, string>();
+        await apply(tx, inTx, options);
+        return fn(wrap(tx, inTx));
+      });
+    },
+    close: () => (applied ? Promise.resolve() : lite.close()),
   });
-  return wrap(lite, false);
+  return wrap(lite, null);
 }
 
 export function quoteIdent(name: string): string {

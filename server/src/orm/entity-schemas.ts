@@ -8,7 +8,7 @@ import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../comp
  * normalized duplicate-key columns, foreign keys and the indexes the runtime's queries need.
  *
  * Secondary indexes are declared as raw `create index` statements with deterministic names
- * that encode what they index (`<table>_<column>_idx|uq|trgm|gin`): MikroORM then compares
+ * that encode what they index (`<table>_<column>_idx|uq|trgm|keytrgm|gin`): MikroORM then compares
  * them by name only, which is exact because the name changes whenever the definition does,
  * and it cannot express an operator class (`gin_trgm_ops`) structurally anyway.
  */
@@ -28,7 +28,13 @@ const MAX_IDENTIFIER = 63;
 /** Above this many characters a value can outgrow a btree entry (2704 bytes, 4 bytes a character). */
 const MAX_BTREE_VARCHAR = 500;
 
-export type IndexKind = 'idx' | 'uq' | 'trgm' | 'gin';
+/**
+ * `keytrgm`: the trigram index of a fuzzy duplicate rule's key, searched on every write.
+ * Without a pending list (fastupdate off): GIN's pending list buffers inserts cheaply, but
+ * every search scans all of it (up to 4 MB), so under steady writes each duplicate check
+ * would slow down until the next flush. Search indexes (`trgm`) keep the cheap inserts.
+ */
+export type IndexKind = 'idx' | 'uq' | 'trgm' | 'keytrgm' | 'gin';
 
 /** `<table>_<column>_<suffix>`, shortened with a hash of the full name when it exceeds 63 characters. */
 export function constraintName(table: string, column: string, suffix: string): string {
@@ -136,6 +142,48 @@ export function conditionFields(condition: unknown, into = new Set<string>()): S
   return into;
 }
 
+/** The field paths a condition reads, dot paths whole. */
+function conditionPaths(condition: unknown, into: string[] = []): string[] {
+  if (Array.isArray(condition)) {
+    for (const item of condition) conditionPaths(item, into);
+  } else if (condition && typeof condition === 'object') {
+    for (const [key, value] of Object.entries(condition)) {
+      if (key.startsWith('$')) conditionPaths(value, into);
+      else into.push(key);
+    }
+  }
+  return into;
+}
+
+/**
+ * Per entity, the fields that list filters of any entity read through a reference
+ * (`counterparty.status` on a contact list reads counterparty.status): entity name → field
+ * names. Each hop of a dot path after the first is such a field of the entity it reaches.
+ */
+export function joinedFilterFields(model: CompiledModel): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const entity of model.entities.values()) {
+    for (const list of entity.lists) {
+      const conditions = [list.filter, ...(list.quickFilters ?? []).map((q) => q.filter)];
+      for (const path of conditions.flatMap((c) => conditionPaths(c))) {
+        const segments = path.split('.');
+        let current: EntityModel | undefined = entity;
+        for (let i = 0; i < segments.length && current; i++) {
+          const field = current.field.get(segments[i] as string);
+          if (!field) break;
+          if (i > 0) {
+            let names = out.get(current.name);
+            if (!names) out.set(current.name, (names = new Set()));
+            names.add(field.name);
+          }
+          current = field.target ? model.entities.get(field.target) : undefined;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** Fields a list view sorts, filters or groups by; the runtime queries them on every page. */
 function listFields(entity: EntityModel): Set<string> {
   const names = new Set<string>();
@@ -198,6 +246,8 @@ function indexSql(name: string, column: string, kind: IndexKind): (table: string
       return (table) => `create unique index ${q(name)} on ${table} (${q(column)}) where ${q(column)} is not null`;
     case 'trgm':
       return (table) => `create index ${q(name)} on ${table} using gin (${q(column)} gin_trgm_ops)`;
+    case 'keytrgm':
+      return (table) => `create index ${q(name)} on ${table} using gin (${q(column)} gin_trgm_ops) with (fastupdate = off)`;
     case 'gin':
       return (table) => `create index ${q(name)} on ${table} using gin (${q(column)})`;
     case 'idx':
@@ -205,8 +255,11 @@ function indexSql(name: string, column: string, kind: IndexKind): (table: string
   }
 }
 
-/** Every secondary index of an entity's table, deduplicated by name. */
-export function entityIndexes(entity: EntityModel): IndexSpec[] {
+/**
+ * Every secondary index of an entity's table, deduplicated by name. `joined`: its fields
+ * that other lists filter on through a reference (joinedFilterFields).
+ */
+export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> = new Set()): IndexSpec[] {
   const specs = new Map<string, IndexSpec>();
   const add = (column: string, kind: IndexKind) => {
     const name = constraintName(entity.table, column, kind);
@@ -219,22 +272,28 @@ export function entityIndexes(entity: EntityModel): IndexSpec[] {
     else if (field.target) add(field.column, 'idx');
   }
   add('created_at', 'idx');
-  for (const name of listFields(entity)) {
+  const composite = (columns: readonly string[]) => {
+    const name = constraintName(entity.table, columns.join('__'), 'idx');
+    if (!specs.has(name)) specs.set(name, { name, column: columns.join(','), kind: 'idx', sql: (table) => `create index "${name}" on ${table} (${columns.map((c) => `"${c}"`).join(', ')})` });
+  };
+  for (const name of new Set([...listFields(entity), ...joined])) {
     const field = entity.field.get(name);
     if (!field?.columnType || field.name === 'id' || uniqueColumns.has(field.column)) continue;
-    add(field.column, queryIndexKind(field.columnType));
+    const kind = queryIndexKind(field.columnType);
+    // A filter reached through a join (contact list: counterparty.status = 'key') is answered
+    // from (field, id) alone: the ids to join come out of the index, no heap visit, so the
+    // planner prefers it to reading the table in order. It serves plain filters on the field too.
+    if (kind === 'idx' && joined.has(name) && !field.target) composite([field.column, 'id']);
+    else add(field.column, kind);
   }
   for (const field of entity.searchFields) {
     if (field.columnType && isText(field.columnType)) add(field.column, 'trgm');
   }
   // Most list requests are scoped to owners (own / subordinates): composite indexes let
   // "my records, filtered by a choice field, in the view's order" read one index range.
-  for (const columns of ownerCompositeColumns(entity)) {
-    const name = constraintName(entity.table, columns.join('__'), 'idx');
-    if (!specs.has(name)) specs.set(name, { name, column: columns.join(','), kind: 'idx', sql: (table) => `create index "${name}" on ${table} (${columns.map((c) => `"${c}"`).join(', ')})` });
-  }
+  for (const columns of ownerCompositeColumns(entity)) composite(columns);
   for (const rule of entity.duplicateRules) {
-    add(rule.column, rule.match === 'fuzzy' ? 'trgm' : rule.action === 'block' ? 'uq' : 'idx');
+    add(rule.column, rule.match === 'fuzzy' ? 'keytrgm' : rule.action === 'block' ? 'uq' : 'idx');
   }
   return [...specs.values()];
 }
@@ -252,7 +311,7 @@ function quoteTable(table: { name: string; schema?: string }): string {
   return table.schema && table.schema !== 'public' ? `${q(table.schema)}.${q(table.name)}` : q(table.name);
 }
 
-export function toEntitySchema(entity: EntityModel): EntitySchema {
+export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>): EntitySchema {
   const properties: Record<string, PropertyDef> = {};
   for (const field of entity.columns) {
     const prop = fieldProperty(entity, field);
@@ -266,7 +325,7 @@ export function toEntitySchema(entity: EntityModel): EntitySchema {
     name: entity.name,
     tableName: entity.table,
     properties,
-    indexes: toIndexOptions(entityIndexes(entity)),
+    indexes: toIndexOptions(entityIndexes(entity, joined)),
   } as never);
 }
 
@@ -337,5 +396,6 @@ function savedViewSchema(): EntitySchema {
 
 /** One EntitySchema per entity of the model (application and system), plus the internal tables. */
 export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
-  return [...[...model.entities.values()].map(toEntitySchema), credentialSchema(), sessionSchema(), savedViewSchema()];
+  const joined = joinedFilterFields(model);
+  return [...[...model.entities.values()].map((entity) => toEntitySchema(entity, joined.get(entity.name))), credentialSchema(), sessionSchema(), savedViewSchema()];
 }

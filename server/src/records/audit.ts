@@ -20,6 +20,7 @@ export async function writeAudit(tx: Db, entry: AuditEntry): Promise<void> {
     `INSERT INTO sys_audit (id, created_at, updated_at, created_by, updated_by, owner, version, record_entity, record_id, action, actor, on_behalf_of, changes)
      VALUES ($1, $2, $2, $3, $3, $3, 1, $4, $5, $6, $3, $7, $8)`,
     [uuidv7(), at, entry.actor.userId, entry.entity, entry.recordId, entry.action, entry.actor.onBehalfOf ?? null, JSON.stringify(entry.changes)],
+    { prepared: true },
   );
 }
 

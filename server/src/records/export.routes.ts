@@ -35,7 +35,7 @@ function localeParam(request: FastifyRequest): string | undefined {
 export const exportRoutes: RoutePlugin = (app, { db, config }) => {
   // A static last segment: find-my-way prefers it to /api/data/:entity/:id.
   app.get<{ Params: { entity: string } }>('/api/data/:entity/export.xlsx', async (request, reply) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const model = request.model;
     const entity = access.view(access.entity(request.params.entity));
     const locale = localeOf(model, localeParam(request), request.user?.locale);

@@ -69,7 +69,7 @@ function sendRecord(reply: FastifyReply, request: FastifyRequest, access: Access
 /** The record API (DESIGN.md §5), generic over every entity of the current model. */
 export const recordRoutes: RoutePlugin = (app, { db }) => {
   app.get<{ Params: EntityParams }>('/api/data/:entity', async (request, reply) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     // The caller's view of the entity: hidden fields are unknown to every parameter.
     const entity = access.view(access.entity(request.params.entity));
     const params = parseListParams(request.query as Record<string, unknown>, entity);
@@ -81,7 +81,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   });
 
   app.post<{ Params: EntityParams }>('/api/data/:entity', async (request, reply) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     const body = trimmed(entity, asObject(request.body));
     access.assertWritableFields(entity, body);
@@ -92,7 +92,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   });
 
   app.post<{ Params: EntityParams }>('/api/data/:entity/duplicates', async (request) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     const { id, ...values } = trimmed(entity, asObject(request.body));
     if (id !== undefined) assertUuid(String(id));
@@ -101,7 +101,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   });
 
   app.get<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     const withTitles = titlesWanted(request);
     const record = await getRecord(db, entity, request.params.id, access);
@@ -110,7 +110,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   });
 
   app.patch<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     const body = trimmed(entity, asObject(request.body));
     const version = expectedVersion(request, body);
@@ -123,14 +123,14 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   });
 
   app.delete<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     await deleteRecord(db, request.model, entity, request.params.id, { actor: actorOf(request), access });
     return reply.status(204).send();
   });
 
   app.get<{ Params: RecordParams }>('/api/data/:entity/:id/history', async (request) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     await getRecord(db, entity, request.params.id, access);
     const items = await recordHistory(db, entity.name, request.params.id);
@@ -138,14 +138,14 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   });
 
   app.get<{ Params: RecordParams }>('/api/data/:entity/:id/links', async (request) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     await getRecord(db, entity, request.params.id, access);
     return { items: await linksOf(db, request.model, { entity: entity.name, id: request.params.id }, access) };
   });
 
   app.get<{ Params: RecordParams & { relation: string } }>('/api/data/:entity/:id/related/:relation', async (request, reply) => {
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     await getRecord(db, entity, request.params.id, access);
     const related = relationOf(request.model.entities, entity, request.params.relation);
@@ -173,13 +173,13 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const unknownKeys = Object.keys(body).filter((k) => !['from', 'to', 'kind'].includes(k));
     if (unknownKeys.length > 0) throw new CardoError('CARDO_ERR_API_VALIDATION', `Unknown properties: ${unknownKeys.join(', ')}.`, { errors: unknownKeys.map((k) => ({ path: `/${k}`, message: 'Unknown property.' })) });
     if (kind !== undefined && (typeof kind !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(kind))) throw new CardoError('CARDO_ERR_API_VALIDATION', 'kind is a lower_snake name.', { errors: [{ path: '/kind', message: 'Must be a lower_snake name.' }] });
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     const link = await createLink(db, request.model, ref(from, '/from'), ref(to, '/to'), typeof kind === 'string' ? kind : 'related', { actor: actorOf(request), access });
     return reply.status(link.created ? 201 : 200).send({ id: link.id });
   });
 
   app.delete<{ Params: { id: string } }>('/api/links/:id', async (request, reply) => {
-    await deleteLink(db, request.params.id, await accessOf(request, db));
+    await deleteLink(db, request.params.id, await accessOf(request));
     return reply.status(204).send();
   });
 };

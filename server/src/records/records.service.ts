@@ -9,7 +9,7 @@ import type { Access } from '../access/access.js';
 import { SqlParams } from '../query/sql.js';
 import { writeAudit, type AuditChanges } from './audit.js';
 import { checkEntityRules } from './entity-rules.js';
-import { duplicateKeys, findDuplicates, type DuplicateMatch } from './duplicates.js';
+import { duplicateKeys, duplicateSearchSettings, findDuplicates, type DuplicateMatch } from './duplicates.js';
 import { computeFormula, toApiRecord, type ApiRecord } from './record-mapping.js';
 
 /** Who writes, and on whose behalf (a deputy acting for an absent user). */
@@ -82,7 +82,7 @@ export async function createRecord(db: Db, model: CompiledModel, entity: EntityM
     const record = toApiRecord(entity, row as Record<string, unknown>);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor, changes: diff(entity, {}, record), now });
     return record;
-  });
+  }, { settings: duplicateSearchSettings(entity) });
 }
 
 export async function updateRecord(db: Db, model: CompiledModel, entity: EntityModel, id: string, body: Readonly<Record<string, unknown>>, version: number, options: WriteOptions): Promise<ApiRecord> {
@@ -126,7 +126,7 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
     // A deactivated user's sessions end with the same transaction that deactivates them.
     if (entity.name === 'sys_user' && before.active === true && after.active !== true) await revokeUserSessions(tx, id);
     return after;
-  });
+  }, { settings: duplicateSearchSettings(entity) });
 }
 
 export async function deleteRecord(db: Db, model: CompiledModel, entity: EntityModel, id: string, options: WriteOptions): Promise<void> {

@@ -17,7 +17,7 @@ export const savedViewRoutes: RoutePlugin = (app, { db }) => {
     const unknown = Object.keys(query).filter((k) => k !== 'entity');
     if (unknown.length > 0) throw new CardoError('CARDO_ERR_API_VALIDATION', `Unknown parameters: ${unknown.join(', ')}; use entity.`, { errors: unknown.map((k) => ({ path: `/query/${k}`, message: 'Unknown parameter.' })) });
     if (query.entity !== undefined && typeof query.entity !== 'string') throw new CardoError('CARDO_ERR_API_VALIDATION', 'entity is given more than once.', { errors: [{ path: '/query/entity', message: 'Must be a single value.' }] });
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     if (query.entity !== undefined) return { items: await listSavedViews(db, userId, access.entity(query.entity).name) };
     // Views of entities the caller can no longer read (a role taken away, an entity removed) stay stored but unseen.
     const items = (await listSavedViews(db, userId)).filter((v) => request.model.entities.has(v.entity) && access.can(v.entity, 'read'));
@@ -27,7 +27,7 @@ export const savedViewRoutes: RoutePlugin = (app, { db }) => {
   app.post('/api/views', async (request, reply) => {
     const userId = userIdOf(request.user);
     const input = parseSavedViewInput(request.body);
-    const access = await accessOf(request, db);
+    const access = await accessOf(request);
     if (!request.model.entities.has(input.entity) || !access.can(input.entity, 'read')) {
       throw new CardoError('CARDO_ERR_API_VALIDATION', `There is no entity "${input.entity.slice(0, 64)}".`, { errors: [{ path: '/entity', message: 'No such entity.' }] });
     }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import type { EntityModel } from '../src/compile/compile.js';
+import { entityIndexes, joinedFilterFields } from '../src/orm/entity-schemas.js';
+import { loadTestModel } from './helpers/app-db.js';
+
+describe('indexes for list filters through a reference', () => {
+  it('gives a field other lists filter on through a join a (field, id) index instead of (field)', async () => {
+    const model = await loadTestModel();
+    const joined = joinedFilterFields(model);
+    // The contact list's quick filter key_clients reads {"counterparty.status": "key"}.
+    expect(joined.get('counterparty')).toEqual(new Set(['status']));
+    const counterparty = model.entities.get('counterparty') as EntityModel;
+    const names = (specs: ReturnType<typeof entityIndexes>) => specs.map((s) => s.name);
+    const withJoin = entityIndexes(counterparty, joined.get('counterparty'));
+    expect(names(withJoin)).toContain('counterparty_status__id_idx');
+    expect(names(withJoin)).not.toContain('counterparty_status_idx');
+    expect(withJoin.find((s) => s.name === 'counterparty_status__id_idx')?.sql('"counterparty"')).toBe('create index "counterparty_status__id_idx" on "counterparty" ("status", "id")');
+    // Without such a filter the field keeps its plain index.
+    expect(names(entityIndexes(counterparty))).toContain('counterparty_status_idx');
+    expect(names(entityIndexes(counterparty))).not.toContain('counterparty_status__id_idx');
+  });
+
+  it('follows every hop of a longer path and ignores paths that do not resolve', async () => {
+    const model = await loadTestModel();
+    const contact = model.entities.get('contact') as EntityModel;
+    const list = { ...contact.lists[0]!, quickFilters: [{ name: 'deep', label: { en: 'Deep' }, filter: { $or: [{ 'counterparty.owner.department': 'x' }, { 'counterparty.nope.x': 1 }] } }] };
+    const entities = new Map(model.entities);
+    entities.set('contact', { ...contact, lists: [list] });
+    const joined = joinedFilterFields({ ...model, entities });
+    expect(joined.get('counterparty')).toEqual(new Set(['owner']));
+    expect(joined.get('sys_user')).toEqual(new Set(['department']));
+  });
+});
