@@ -194,6 +194,7 @@ export function ListPage() {
       <Modal
         open={filterOpen}
         title={t('filter.title')}
+        destroyOnHidden
         width={820}
         onCancel={() => setFilterOpen(false)}
         footer={[
