@@ -135,7 +135,7 @@ describe('runtime UI: lists', () => {
     expect(await eventually(() => rows().count(), 2)).toBe(2);
     expect(decodeURIComponent(page.url())).toContain('{"status":{"$eq":"key"}}');
     await page.getByTestId('list-search').locator('input').fill('Гамма');
-    await page.getByTestId('list-search').locator('button').click();
+    await page.getByTestId('list-search').locator('button.ant-input-search-btn').click();
     expect(await eventually(() => rows().count(), 1)).toBe(1);
     expect(await rows().first().textContent()).toContain('Гамма Групп');
     await page.getByText('Reset', { exact: true }).click();
