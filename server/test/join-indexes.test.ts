@@ -31,3 +31,12 @@ describe('indexes for list filters through a reference', () => {
     expect(joined.get('sys_user')).toEqual(new Set(['department']));
   });
 });
+
+describe('indexes for what is read per record', () => {
+  it.each(['sys_audit', 'sys_task', 'sys_notification', 'sys_file'])('gives %s a (record entity, record id, created at) index, so a history is not a table scan', async (name) => {
+    const model = await loadTestModel();
+    const entity = model.entities.get(name) as EntityModel;
+    const spec = entityIndexes(entity).find((s) => s.column === 'record_entity,record_id,created_at');
+    expect(spec?.sql(`"${name}"`)).toBe(`create index "${spec?.name}" on "${name}" ("record_entity", "record_id", "created_at")`);
+  });
+});

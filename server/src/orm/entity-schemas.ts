@@ -289,6 +289,11 @@ export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> =
   for (const field of entity.searchFields) {
     if (field.columnType && isText(field.columnType)) add(field.column, 'trgm');
   }
+  // A system entity about other records (audit, links, tasks, files) is read per record,
+  // newest first: a record's history must not scan the whole audit log.
+  const recordEntity = entity.field.get('recordEntity');
+  const recordId = entity.field.get('recordId');
+  if (entity.system && recordEntity?.columnType && recordId?.columnType) composite([recordEntity.column, recordId.column, 'created_at']);
   // Most list requests are scoped to owners (own / subordinates): composite indexes let
   // "my records, filtered by a choice field, in the view's order" read one index range.
   for (const columns of ownerCompositeColumns(entity)) composite(columns);
