@@ -344,3 +344,25 @@ describe('changing the metadata', () => {
     expect(row?.created_by).toBe(actor);
   });
 });
+
+describe('planning in a shared database', () => {
+  it("introspects only its own schema, so another schema's tables (dropped at any moment) are never read", async () => {
+    const model = await fixtureModel();
+    const mine = await createAppDatabase({ model });
+    const other = await createTestDatabase();
+    try {
+      await other.db.query('CREATE TABLE neighbour (id int primary key, name text)');
+      await other.db.query('CREATE INDEX neighbour_name_idx ON neighbour (name)');
+      const statements: string[] = [];
+      const traced: Db = { ...mine.db, query: (sql, params, options) => (statements.push(sql), mine.db.query(sql, params, options)) };
+      const plan = await planMigration({ db: traced, url: testDatabaseUrl(), schema: mine.schema }, model);
+      expect(plan.empty).toBe(true);
+      const introspection = statements.join('\n');
+      expect(introspection).toContain(`"${mine.schema}"`);
+      expect(introspection).not.toContain(other.schema);
+    } finally {
+      await other.close();
+      await mine.close();
+    }
+  });
+});

@@ -64,7 +64,7 @@ export async function planWithOrm(orm: CardoOrm, target: PlanTarget): Promise<Pl
   const schemaName = target.schema ?? platform.getDefaultSchemaName() ?? 'public';
   // Introspect through the caller's Db, not an ORM connection: inside apply's transaction it
   // sees what the transaction sees, and the embedded/test database keeps a single session.
-  const fromSchema = await DatabaseSchema.create(dbConnection(db, platform), platform, orm.config, schemaName, [schemaName]);
+  const fromSchema = await DatabaseSchema.create(dbConnection(db, platform, schemaName), platform, orm.config, schemaName, [schemaName]);
   const prepared = await generator.prepareSchemaForComparison({ schema: schemaName, fromSchema, safe: false, dropTables: true });
   const diff = new SchemaComparator(platform).compare(prepared.fromSchema, prepared.toSchema);
   keepToTablesAndColumns(diff);
@@ -100,11 +100,18 @@ interface PrivateGenerator {
   prepareSchemaForComparison(options: { schema: string; fromSchema: DatabaseSchema; safe: boolean; dropTables: boolean }): Promise<{ fromSchema: DatabaseSchema; toSchema: DatabaseSchema }>;
 }
 
-/** The one method of a MikroORM connection that introspection calls, served by the Db. */
-function dbConnection(db: Db, platform: AbstractSqlPlatform): AbstractSqlConnection {
+/**
+ * The one method of a MikroORM connection that introspection calls, served by the Db.
+ * MikroORM lists the tables of every schema in the database and then reads their indexes by
+ * name (`'"s"."t"'::regclass`): another schema dropped meanwhile (another application or
+ * test sharing the database) fails the whole plan. Only `schema`'s tables are listed.
+ */
+function dbConnection(db: Db, platform: AbstractSqlPlatform, schema: string): AbstractSqlConnection {
+  const listTables = platform.getSchemaHelper()?.getListTablesSQL();
   const connection = {
     async execute(sql: string, params: unknown[] = [], method: 'all' | 'get' | 'run' = 'all') {
-      const rows = await db.query(params.length > 0 ? platform.formatQuery(sql, params) : sql);
+      const text = sql === listTables ? `select * from (${sql}) as listed where listed.schema_name = ${platform.quoteValue(schema)}` : sql;
+      const rows = await db.query(params.length > 0 ? platform.formatQuery(text, params) : text);
       return method === 'get' ? rows[0] : rows;
     },
     getPlatform: () => platform,
