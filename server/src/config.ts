@@ -21,6 +21,8 @@ export interface Config {
   studioDir: string;
   /** Most rows one Excel export may hold; a larger export is refused (CARDO_ERR_EXPORT_TOO_LARGE). */
   exportMaxRows: number;
+  /** The URL users reach Cardo at (CARDO_PUBLIC_URL), for links made outside a page: calendar feed URLs. Unset: the request's own scheme and host. */
+  publicUrl: string | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv, cwd: string): Config {
@@ -40,6 +42,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string): Config {
     uiDir: path.resolve(cwd, env.CARDO_UI_DIR ?? path.join(REPO_ROOT, 'runtime-ui/dist')),
     studioDir: path.resolve(cwd, env.CARDO_STUDIO_DIR ?? path.join(REPO_ROOT, 'studio/dist')),
     exportMaxRows: positiveInteger(env.CARDO_EXPORT_MAX_ROWS, 100_000),
+    publicUrl: env.CARDO_PUBLIC_URL || undefined,
   };
 }
 

@@ -76,6 +76,9 @@ export const ERRORS = {
   // Exports and saved list views
   CARDO_ERR_EXPORT_TOO_LARGE: { status: 400, message: 'The export has more rows than allowed; narrow the filter.' },
   CARDO_ERR_VIEW_LIMIT: { status: 400, message: 'You have as many saved views of this list as allowed; delete one first.' },
+
+  // Calendar
+  CARDO_ERR_CALENDAR_FEED_UNKNOWN: { status: 404, message: 'This calendar link is unknown or was replaced; create a new one in Cardo.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

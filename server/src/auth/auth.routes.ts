@@ -15,7 +15,8 @@ export const SESSION_COOKIE = 'cardo_session';
 /** API routes reachable without a session; everything else under /api/ requires one. */
 export function isPublicApiPath(path: string): boolean {
   // The OpenAPI document is per caller (entities and fields they may see), so it needs a session.
-  return path === '/api/auth/login' || path === '/api/docs' || path.startsWith('/api/docs/');
+  // The calendar feed is read by calendar clients, which send no session: its URL carries a feed token.
+  return path === '/api/auth/login' || path === '/api/docs' || path.startsWith('/api/docs/') || path === '/api/calendar.ics';
 }
 
 function isApiPath(path: string): boolean {

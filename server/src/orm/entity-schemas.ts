@@ -14,7 +14,7 @@ import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../comp
  */
 
 /** Tables Cardo keeps that are not entities (never exposed through the record API). */
-export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view'] as const;
+export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed'] as const;
 
 /**
  * Marks the columns holding duplicate-rule keys in the database itself, so a plan can tell
@@ -257,9 +257,10 @@ function indexSql(name: string, column: string, kind: IndexKind): (table: string
 
 /**
  * Every secondary index of an entity's table, deduplicated by name. `joined`: its fields
- * that other lists filter on through a reference (joinedFilterFields).
+ * that other lists filter on through a reference (joinedFilterFields); `calendarFields`: its
+ * date fields calendar sources query by window (calendarDateFields).
  */
-export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> = new Set()): IndexSpec[] {
+export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> = new Set(), calendarFields: ReadonlySet<string> = new Set()): IndexSpec[] {
   const specs = new Map<string, IndexSpec>();
   const add = (column: string, kind: IndexKind) => {
     const name = constraintName(entity.table, column, kind);
@@ -297,6 +298,13 @@ export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> =
   // Most list requests are scoped to owners (own / subordinates): composite indexes let
   // "my records, filtered by a choice field, in the view's order" read one index range.
   for (const columns of ownerCompositeColumns(entity)) composite(columns);
+  // Calendar windows are ranges on these dates, most often within an owner scope.
+  for (const name of calendarFields) {
+    const field = entity.field.get(name);
+    if (!field?.columnType || uniqueColumns.has(field.column)) continue;
+    add(field.column, 'idx');
+    composite(['owner', field.column, 'id']);
+  }
   for (const rule of entity.duplicateRules) {
     add(rule.column, rule.match === 'fuzzy' ? 'keytrgm' : rule.action === 'block' ? 'uq' : 'idx');
   }
@@ -316,7 +324,7 @@ function quoteTable(table: { name: string; schema?: string }): string {
   return table.schema && table.schema !== 'public' ? `${q(table.schema)}.${q(table.name)}` : q(table.name);
 }
 
-export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>): EntitySchema {
+export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>, calendarFields?: ReadonlySet<string>): EntitySchema {
   const properties: Record<string, PropertyDef> = {};
   for (const field of entity.columns) {
     const prop = fieldProperty(entity, field);
@@ -330,7 +338,7 @@ export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>
     name: entity.name,
     tableName: entity.table,
     properties,
-    indexes: toIndexOptions(entityIndexes(entity, joined)),
+    indexes: toIndexOptions(entityIndexes(entity, joined, calendarFields)),
   } as never);
 }
 
@@ -399,8 +407,41 @@ function savedViewSchema(): EntitySchema {
   } as never);
 }
 
+/**
+ * A user's calendar feed token (GET /api/calendar.ics?token=…): one per user, only its sha256
+ * stored, replaced when the user rotates it. A table apart from sessions: it must outlive them.
+ */
+function calendarFeedSchema(): EntitySchema {
+  const table = 'sys_calendar_feed';
+  const indexes: IndexSpec[] = [{ name: constraintName(table, 'token_hash', 'uq'), column: 'token_hash', kind: 'uq', sql: indexSql(constraintName(table, 'token_hash', 'uq'), 'token_hash', 'uq') }];
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false, true),
+      tokenHash: { type: 'character', columnType: 'char(64)', length: 64, fieldName: 'token_hash', nullable: false },
+      createdAt: scalarProperty('created_at', { kind: 'timestamptz' }, false),
+    },
+    indexes: toIndexOptions(indexes),
+  } as never);
+}
+
+/** Date fields calendar sources query by window (start and end), per entity. */
+export function calendarDateFields(model: CompiledModel): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const { def } of model.calendars) {
+    for (const source of def.sources) {
+      const fields = out.get(source.entity) ?? new Set<string>();
+      for (const name of [source.start, source.end]) if (name && !name.includes('.')) fields.add(name);
+      out.set(source.entity, fields);
+    }
+  }
+  return out;
+}
+
 /** One EntitySchema per entity of the model (application and system), plus the internal tables. */
 export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
   const joined = joinedFilterFields(model);
-  return [...[...model.entities.values()].map((entity) => toEntitySchema(entity, joined.get(entity.name))), credentialSchema(), sessionSchema(), savedViewSchema()];
+  const calendarFields = calendarDateFields(model);
+  return [...[...model.entities.values()].map((entity) => toEntitySchema(entity, joined.get(entity.name), calendarFields.get(entity.name))), credentialSchema(), sessionSchema(), savedViewSchema(), calendarFeedSchema()];
 }
