@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps, type RoutePlugin } from './api/app.js';
+import { calendarRoutes } from './calendar/calendar.routes.js';
 import { healthRoutes } from './api/health.routes.js';
 import { metaRoutes } from './api/meta.routes.js';
 import { openapiRoutes } from './api/openapi.routes.js';
@@ -11,6 +12,7 @@ import type { Config } from './config.js';
 import { openConfiguredDb, type Db } from './db/db.js';
 import { demoSeeded, seedDemo } from './demo/seed.js';
 import { applyMigration } from './plan/apply.js';
+import { notificationRoutes } from './notifications/notifications.routes.js';
 import { exportRoutes } from './records/export.routes.js';
 import { recordRoutes } from './records/records.routes.js';
 import { savedViewRoutes } from './records/saved-views.routes.js';
@@ -22,7 +24,7 @@ import { uiRoutes } from './api/ui.routes.js';
  * Every route module of the runtime, in registration order (auth first: it guards /api; the
  * web apps last: their catch-all GET serves whatever no other route claims).
  */
-export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, studioRoutes, uiRoutes];
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, calendarRoutes, notificationRoutes, studioRoutes, uiRoutes];
 
 export interface Runtime {
   app: FastifyInstance;
