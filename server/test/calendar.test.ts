@@ -135,6 +135,13 @@ describe('GET /api/calendar', () => {
     expect(problem.errors.map((e) => e.path).sort()).toEqual(paths);
   });
 
+  it('has indexes for the windows it asks for: the start date, and with the owner for own-scope callers', async () => {
+    const rows = await t.db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'sys_task'");
+    const defs = rows.map((r) => r.indexdef);
+    expect(defs.some((d) => / \(due_at\)$/.test(d))).toBe(true);
+    expect(defs.some((d) => / \(owner, due_at, id\)$/.test(d))).toBe(true);
+  });
+
   it('needs a session', async () => {
     const response = await t.app.inject({ method: 'GET', url: windowQuery('2026-12-01', '2026-12-02') });
     expect(response.statusCode).toBe(401);
