@@ -106,7 +106,7 @@ describe('toOpenApi', () => {
   it('requires a session except where it cannot', () => {
     expect(doc.security).toEqual([{ cookieAuth: [] }, { bearerAuth: [] }]);
     const open = operations(doc).filter(([, , op]) => Array.isArray(op.security) && op.security.length === 0).map(([p]) => p);
-    expect(open.sort()).toEqual(['/api/auth/login', '/api/openapi.json', '/health', '/ready']);
+    expect(open.sort()).toEqual(['/api/auth/login', '/api/calendar.ics', '/api/openapi.json', '/health', '/ready']);
   });
 
   it('is the same for the same model', () => {

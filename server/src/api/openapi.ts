@@ -1,6 +1,8 @@
 // The OpenAPI 3.1 document of the application, generated from the compiled model: one set of
 // typed paths and schemas per entity, from the same JSON Schemas the API validates with.
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
+import { calendarsResponse, eventsResponse, feedTokenResponse } from '../calendar/calendar.routes.js';
+import { countSchema, notificationPageSchema, notificationSchema } from '../notifications/notifications.routes.js';
 import { ERRORS } from '../errors.js';
 import { createSchema, groupsSchema, labelText, listSchema, pageSchema, patchSchema, recordSchema, type JsonSchema } from './record-schemas.js';
 
@@ -410,9 +412,71 @@ function fixedPaths(model: CompiledModel): Record<string, PathItem> {
     '/api/views/{id}': {
       delete: { operationId: 'deleteSavedView', tags: ['views'], summary: 'Delete one of the caller\'s saved views', parameters: [{ name: 'id', in: 'path', required: true, schema: UUID }], responses: { 204: { description: 'Deleted.' }, ...problems(400, 401, 404) } },
     },
+    ...calendarPaths(model),
+    ...notificationPaths(),
     '/api/openapi.json': { get: { operationId: 'getOpenApi', tags: ['system'], summary: 'This document', ...open, responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } } } },
     '/health': { get: { operationId: 'health', tags: ['system'], summary: 'Liveness', ...open, responses: { 200: { description: 'The process answers.', content: json(ref('Status')) } } } },
     '/ready': { get: { operationId: 'ready', tags: ['system'], summary: 'Readiness: the database answers', ...open, responses: { 200: { description: 'Ready.', content: json(ref('Status')) }, ...problems(503) } } },
+  };
+}
+
+function calendarPaths(model: CompiledModel): Record<string, PathItem> {
+  const categories = [...new Set(model.calendars.flatMap((c) => c.def.categories.map((x) => x.name)))];
+  const categoriesParam = { name: 'categories', in: 'query', required: false, schema: { type: 'string' }, description: `Only these categories, comma-separated (${categories.join(', ')}).` };
+  const localeParam = { name: 'locale', in: 'query', required: false, schema: { type: 'string', enum: [...model.locales] }, description: 'Language of titles (default: the user\'s).' };
+  const when = (name: string) => ({ name, in: 'query', required: true, schema: { type: 'string' }, description: 'ISO 8601 date (a day in the app\'s time zone) or date-time with Z or an offset.' });
+  return {
+    '/api/calendar': {
+      get: {
+        operationId: 'getCalendarEvents',
+        tags: ['calendar'],
+        summary: 'Events of every calendar in a window (at most 366 days), scoped by access',
+        parameters: [when('from'), when('to'), categoriesParam, localeParam],
+        responses: { 200: { description: 'Events ordered by start; all-day events have dates, end exclusive.', content: json(eventsResponse as JsonSchema) }, ...problems(400, 401) },
+      },
+    },
+    '/api/calendar/calendars': {
+      get: { operationId: 'getCalendars', tags: ['calendar'], summary: 'The calendars and their categories (legend)', parameters: [localeParam], responses: { 200: { description: 'Localized.', content: json(calendarsResponse as JsonSchema) }, ...problems(400, 401) } },
+    },
+    '/api/calendar/feed-token': {
+      get: { operationId: 'getCalendarFeedToken', tags: ['calendar'], summary: 'When the caller\'s feed token was made', responses: { 200: { description: 'null without a token.', content: json({ type: 'object', properties: { createdAt: { type: ['string', 'null'] } }, required: ['createdAt'] }) }, ...problems(401) } },
+      post: { operationId: 'rotateCalendarFeedToken', tags: ['calendar'], summary: 'A new iCalendar feed URL (shown once); the previous one stops working', responses: { 201: { description: 'The feed URL.', content: json(feedTokenResponse as JsonSchema) }, ...problems(401, 403) } },
+      delete: { operationId: 'revokeCalendarFeedToken', tags: ['calendar'], summary: 'Revoke the caller\'s feed URL', responses: { 204: { description: 'Revoked.' }, ...problems(401, 403) } },
+    },
+    '/api/calendar.ics': {
+      get: {
+        operationId: 'getCalendarFeed',
+        tags: ['calendar'],
+        summary: 'iCalendar feed (30 days back, 180 ahead) for calendar clients; the token is the credential',
+        security: [],
+        parameters: [{ name: 'token', in: 'query', required: true, schema: { type: 'string' }, description: 'From POST /api/calendar/feed-token.' }, categoriesParam, localeParam],
+        responses: { 200: { description: 'RFC 5545.', content: { 'text/calendar': { schema: { type: 'string' } } } }, ...problems(400, 404) },
+      },
+    },
+  };
+}
+
+function notificationPaths(): Record<string, PathItem> {
+  const count = json(countSchema as JsonSchema);
+  return {
+    '/api/notifications': {
+      get: {
+        operationId: 'listNotifications',
+        tags: ['notifications'],
+        summary: 'The caller\'s in-app notices, newest first (a deputy also gets the absent user\'s)',
+        parameters: [
+          { name: 'unread', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
+        ],
+        responses: { 200: { description: 'A page.', content: json(notificationPageSchema as JsonSchema) }, ...problems(400, 401) },
+      },
+    },
+    '/api/notifications/unread-count': { get: { operationId: 'countUnreadNotifications', tags: ['notifications'], summary: 'How many notices are unread', responses: { 200: { description: 'The count.', content: count }, ...problems(401) } } },
+    '/api/notifications/read-all': { post: { operationId: 'readAllNotifications', tags: ['notifications'], summary: 'Mark every notice read', responses: { 200: { description: 'How many were marked.', content: count }, ...problems(401, 403) } } },
+    '/api/notifications/{id}/read': {
+      post: { operationId: 'readNotification', tags: ['notifications'], summary: 'Mark one notice read', parameters: [{ name: 'id', in: 'path', required: true, schema: UUID }], responses: { 200: { description: 'The notice.', content: json(notificationSchema as JsonSchema) }, ...problems(400, 401, 403, 404) } },
+    },
   };
 }
 
@@ -427,6 +491,8 @@ export function toOpenApi(model: CompiledModel, options: OpenApiOptions = {}): O
     { name: 'meta', description: 'The application model.' },
     { name: 'links', description: 'Links between records.' },
     { name: 'views', description: 'Saved personal list views.' },
+    { name: 'calendar', description: 'Calendar events and the iCalendar feed.' },
+    { name: 'notifications', description: 'The in-app notification inbox.' },
     { name: 'system', description: 'Health and this document.' },
   ];
   for (const entity of model.entities.values()) {

@@ -15,7 +15,7 @@ export const FEED_FUTURE_DAYS = 180;
 /** Clients are asked to refetch the feed this often. */
 const FEED_REFRESH_MINUTES = 60;
 
-const eventSchema = {
+export const eventSchema = {
   type: 'object',
   required: ['id', 'calendar', 'entity', 'recordId', 'title', 'start', 'end', 'allDay', 'category', 'color'],
   properties: {
@@ -32,13 +32,13 @@ const eventSchema = {
   },
 } as const;
 
-const eventsResponse = {
+export const eventsResponse = {
   type: 'object',
   required: ['events'],
   properties: { events: { type: 'array', items: eventSchema }, truncated: { type: 'boolean' } },
 } as const;
 
-const calendarsResponse = {
+export const calendarsResponse = {
   type: 'object',
   required: ['calendars'],
   properties: {
@@ -57,7 +57,7 @@ const calendarsResponse = {
   },
 } as const;
 
-const feedTokenResponse = {
+export const feedTokenResponse = {
   type: 'object',
   required: ['url', 'webcalUrl', 'createdAt'],
   properties: { url: { type: 'string' }, webcalUrl: { type: 'string' }, createdAt: { type: 'string' } },

@@ -8,7 +8,7 @@ import { countInbox, listInbox, markAllRead, markRead, type Inbox } from './inbo
 export const INBOX_DEFAULT_LIMIT = 50;
 export const INBOX_MAX_LIMIT = 200;
 
-const itemSchema = {
+export const notificationSchema = {
   type: 'object',
   required: ['id', 'subject', 'body', 'recordEntity', 'recordId', 'recipient', 'readAt', 'createdAt'],
   properties: {
@@ -24,13 +24,13 @@ const itemSchema = {
   },
 } as const;
 
-const pageSchema = {
+export const notificationPageSchema = {
   type: 'object',
   required: ['items', 'total', 'limit', 'offset'],
-  properties: { items: { type: 'array', items: itemSchema }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+  properties: { items: { type: 'array', items: notificationSchema }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
 } as const;
 
-const countSchema = { type: 'object', required: ['count'], properties: { count: { type: 'integer' } } } as const;
+export const countSchema = { type: 'object', required: ['count'], properties: { count: { type: 'integer' } } } as const;
 
 /** The caller's inbox: their own notices and, during a substitution, the absent user's (from Access's org context). */
 async function inboxOf(request: FastifyRequest): Promise<Inbox> {
@@ -64,7 +64,7 @@ function parseInboxQuery(query: Readonly<Record<string, unknown>>): { unread: bo
 
 /** `/api/notifications`: the caller's in-app notices, newest first; marking them read. */
 export const notificationRoutes: RoutePlugin = (app, { db }) => {
-  app.get('/api/notifications', { schema: { response: { 200: pageSchema } } }, async (request) => {
+  app.get('/api/notifications', { schema: { response: { 200: notificationPageSchema } } }, async (request) => {
     const options = parseInboxQuery(request.query as Record<string, unknown>);
     return listInbox(db, await inboxOf(request), options);
   });
@@ -77,7 +77,7 @@ export const notificationRoutes: RoutePlugin = (app, { db }) => {
     return { count: await markAllRead(db, await inboxOf(request)) };
   });
 
-  app.post<{ Params: { id: string } }>('/api/notifications/:id/read', { schema: { response: { 200: itemSchema } } }, async (request) => {
+  app.post<{ Params: { id: string } }>('/api/notifications/:id/read', { schema: { response: { 200: notificationSchema } } }, async (request) => {
     const { id } = request.params;
     if (!isUuid(id)) throw new CardoError('CARDO_ERR_API_VALIDATION', `"${id.slice(0, 64)}" is not a notification id (UUID).`, { errors: [{ path: '/id', message: 'Must be a UUID.' }] });
     const item = await markRead(db, await inboxOf(request), id);
