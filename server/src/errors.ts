@@ -73,6 +73,13 @@ export const ERRORS = {
   CARDO_ERR_RECORD_STALE: { status: 412, message: 'The record was changed by someone else; reload it and try again.' },
   CARDO_ERR_RECORD_VERSION_REQUIRED: { status: 428, message: 'Send the version you edited (If-Match header or version in the body).' },
 
+  // Workflows and tasks
+  CARDO_ERR_WORKFLOW_UNKNOWN: { status: 404, message: 'There is no such process.' },
+  CARDO_ERR_WORKFLOW_ENTITY: { status: 400, message: 'The process does not run for records of this entity.' },
+  CARDO_ERR_WORKFLOW_FAILED: { status: 409, message: 'The process cannot continue from its current state; nothing was changed.' },
+  CARDO_ERR_TASK_CLOSED: { status: 409, message: 'The task is already completed or cancelled.' },
+  CARDO_ERR_TASK_NOT_YOURS: { status: 403, message: 'The task is neither assigned nor offered to you.' },
+
   // Exports and saved list views
   CARDO_ERR_EXPORT_TOO_LARGE: { status: 400, message: 'The export has more rows than allowed; narrow the filter.' },
   CARDO_ERR_VIEW_LIMIT: { status: 400, message: 'You have as many saved views of this list as allowed; delete one first.' },

@@ -17,12 +17,13 @@ import { savedViewRoutes } from './records/saved-views.routes.js';
 import { ModelHolder } from './runtime/model-holder.js';
 import { studioRoutes } from './studio/studio.routes.js';
 import { uiRoutes } from './api/ui.routes.js';
+import { workflowRoutes } from './workflows/workflows.routes.js';
 
 /**
  * Every route module of the runtime, in registration order (auth first: it guards /api; the
  * web apps last: their catch-all GET serves whatever no other route claims).
  */
-export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, studioRoutes, uiRoutes];
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, workflowRoutes, studioRoutes, uiRoutes];
 
 export interface Runtime {
   app: FastifyInstance;
