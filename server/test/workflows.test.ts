@@ -124,3 +124,165 @@ describe('document approval', () => {
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([started.body.id]);
   });
 });
+
+describe('document approval: other paths', () => {
+  it('returns for rework, resubmits, and the lawyer reviews again (a new task, the old one stays completed)', async () => {
+    const doc = await document(sales);
+    const started = await start(sales, 'document-approval', 'document', doc);
+    const first = taskOf(await inbox(lawyer), doc);
+    expect((await call(lawyer, 'POST', `/api/tasks/${first.id}/complete`, { outcome: 'return', comment: 'fix clause 3' })).status).toBe(200);
+    expect(await approvalStatus(doc)).toBe('returned');
+    const rework = taskOf(await inbox(sales), doc);
+    expect(rework).toMatchObject({ outcomes: ['resubmit', 'cancel'], assignee: sales.id });
+    // The task's form is the document's main tab: a value outside it is refused, and nothing changes.
+    const outside = await call(sales, 'POST', `/api/tasks/${rework.id}/complete`, { outcome: 'resubmit', values: { owner: boss.id } });
+    expect(outside.status).toBe(400);
+    expect(outside.body.errors).toEqual([{ path: '/values/owner', message: 'Not a field of the task\'s form "main".' }]);
+    const badValue = await call(sales, 'POST', `/api/tasks/${rework.id}/complete`, { outcome: 'resubmit', values: { amount: 'lots' } });
+    expect([badValue.status, badValue.body.errors?.[0]?.path]).toEqual([400, '/values/amount']);
+    expect(taskOf(await inbox(sales), doc).id).toBe(rework.id);
+    const ok = await call(sales, 'POST', `/api/tasks/${rework.id}/complete`, { outcome: 'resubmit', values: { amount: 1500 } });
+    expect(ok.status).toBe(200);
+    const [row] = await t.db.query<{ amount: number }>('SELECT amount FROM document WHERE id = $1', [doc]);
+    expect(Number(row?.amount)).toBe(1500);
+    expect(await approvalStatus(doc)).toBe('on_approval');
+    const second = taskOf(await inbox(lawyer), doc);
+    expect(second.id).not.toBe(first.id);
+    const instance = await call(sales, 'GET', `/api/workflows/instances/${started.body.id}`);
+    expect(instance.body.tasks.map((x: { element: string; status: string; outcome: string | null }) => [x.element, x.status, x.outcome])).toEqual([
+      ['lawyer_review', 'completed', 'return'],
+      ['rework', 'completed', 'resubmit'],
+      ['lawyer_review', 'open', null],
+    ]);
+    expect(instance.body.history.find((h: { kind: string; outcome: string }) => h.outcome === 'return')).toMatchObject({ comment: 'fix clause 3', actor: { id: lawyer.id } });
+  });
+
+  it('the head of sales returns it and the author cancels: the approval ends and the document is a draft again', async () => {
+    const doc = await document(sales);
+    const started = await start(sales, 'document-approval', 'document', doc);
+    await call(lawyer, 'POST', `/api/tasks/${taskOf(await inbox(lawyer), doc).id}/complete`, { outcome: 'approve' });
+    await call(boss, 'POST', `/api/tasks/${taskOf(await inbox(boss), doc).id}/complete`, { outcome: 'return', comment: 'price too low' });
+    expect(await approvalStatus(doc)).toBe('returned');
+    expect((await call(sales, 'POST', `/api/tasks/${taskOf(await inbox(sales), doc).id}/complete`, { outcome: 'cancel' })).status).toBe(200);
+    expect(await approvalStatus(doc)).toBe('draft');
+    const instance = await call(sales, 'GET', `/api/workflows/instances/${started.body.id}`);
+    expect(instance.body.status).toBe('completed');
+    const timers = await t.db.query<{ status: string }>('SELECT status FROM wf_timer WHERE instance_id = $1', [started.body.id]);
+    expect(timers.map((x) => x.status)).toEqual(['cancelled']);
+  });
+
+  it('five days without rework: the timer ends the approval, cancels the rework task and fires once', async () => {
+    const doc = await document(sales);
+    const started = await start(sales, 'document-approval', 'document', doc);
+    await call(lawyer, 'POST', `/api/tasks/${taskOf(await inbox(lawyer), doc).id}/complete`, { outcome: 'return' });
+    const rework = taskOf(await inbox(sales), doc);
+    const [timer] = await t.db.query<{ id: string; fire_at: string; status: string }>('SELECT id::text AS id, fire_at, status FROM wf_timer WHERE instance_id = $1', [started.body.id]);
+    expect(timer?.status).toBe('armed');
+    const days = (Date.parse(String(timer?.fire_at)) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(4.99);
+    expect(days).toBeLessThanOrEqual(5);
+    expect(await t.app.workflows.fireDueTimers(new Date(Date.now() + 4 * 86_400_000))).toBe(0);
+    expect(await t.app.workflows.fireDueTimers(new Date(Date.now() + 6 * 86_400_000))).toBeGreaterThanOrEqual(1);
+    expect(await approvalStatus(doc)).toBe('draft');
+    const [task] = await t.db.query<{ status: string }>('SELECT status FROM sys_task WHERE id = $1', [rework.id]);
+    expect(task?.status).toBe('cancelled');
+    const late = await call(sales, 'POST', `/api/tasks/${rework.id}/complete`, { outcome: 'resubmit' });
+    expect(late.status).toBe(409);
+    expect(await t.app.workflows.fireTimer(String(timer?.id))).toBe(false);
+    const instance = await call(sales, 'GET', `/api/workflows/instances/${started.body.id}`);
+    expect(instance.body.status).toBe('completed');
+    expect(instance.body.history.filter((h: { kind: string }) => h.kind === 'timer_fired').map((h: { element: string }) => h.element)).toEqual(['rework_timeout']);
+  });
+
+  it('refuses bad starts with registered codes', async () => {
+    const doc = await document(sales);
+    const unknown = await start(sales, 'no-such-process', 'document', doc);
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'CARDO_ERR_WORKFLOW_UNKNOWN']);
+    const wrongEntity = await start(sales, 'document-approval', 'counterparty', counterparty);
+    expect([wrongEntity.status, wrongEntity.body.code]).toEqual([400, 'CARDO_ERR_WORKFLOW_ENTITY']);
+    const missing = await start(sales, 'document-approval', 'document', '01890000-0000-7000-8000-000000000000');
+    expect(missing.status).toBe(404);
+    const notUuid = await start(sales, 'document-approval', 'document', 'x');
+    expect(notUuid.status).toBe(400);
+    const noBody = await call(sales, 'POST', '/api/workflows/document-approval/start', {});
+    expect([noBody.status, noBody.body.errors]).toEqual([400, [{ path: '/entity', message: 'Required.' }]]);
+    // Someone who cannot read the document cannot start its approval (nor learn it exists).
+    const foreign = await start(outsider, 'document-approval', 'document', doc);
+    expect(foreign.status).toBe(404);
+    expect(await t.db.query('SELECT 1 FROM wf_instance WHERE record_id = $1', [doc])).toEqual([]);
+  });
+});
+
+describe('assignment', () => {
+  let issuer: User;
+  let executor: User;
+  let issuerBoss: User;
+
+  beforeAll(async () => {
+    issuerBoss = await createOrgUser(t.db, 'wf.issuer.boss', ['head_of_sales']);
+    issuer = await createOrgUser(t.db, 'wf.issuer', ['head_of_sales'], { manager: issuerBoss.id });
+    executor = await createOrgUser(t.db, 'wf.executor', ['sales_manager'], { manager: issuer.id });
+  });
+
+  async function assign(title: string, dueAt: string | null) {
+    const created = await call(issuer, 'POST', '/api/data/sys_task', { title, assignee: executor.id, issuer: issuer.id, dueAt });
+    expect(created.status).toBe(201);
+    const [instance] = await t.db.query<{ id: string }>('SELECT id::text AS id FROM wf_instance WHERE record_id = $1', [created.body.id]);
+    return { id: String(created.body.id), instance: instance?.id };
+  }
+
+  it('starts when a task is assigned; done → accept sets the assignment completed; return sends it back', async () => {
+    const a = await assign('Подготовить КП', new Date(Date.now() + 3 * 86_400_000).toISOString());
+    expect(a.instance).toBeDefined();
+    const execute = (await inbox(executor)).find((x) => x.process === 'assignment' && x.recordId === a.id);
+    expect(execute?.title).toBe('Исполнить поручение: Подготовить КП');
+    expect((await call(executor, 'POST', `/api/tasks/${execute?.id}/complete`, { outcome: 'done', comment: 'КП отправлено' })).status).toBe(200);
+    const accept1 = taskOf((await inbox(issuer)).filter((x) => x.process === 'assignment'), a.id);
+    expect((await call(issuer, 'POST', `/api/tasks/${accept1.id}/complete`, { outcome: 'return', comment: 'добавьте скидку' })).status).toBe(200);
+    const again = (await inbox(executor)).find((x) => x.process === 'assignment' && x.recordId === a.id);
+    expect(again?.id).not.toBe(execute?.id);
+    await call(executor, 'POST', `/api/tasks/${again?.id}/complete`, { outcome: 'done' });
+    const accept2 = taskOf((await inbox(issuer)).filter((x) => x.process === 'assignment'), a.id);
+    expect((await call(issuer, 'POST', `/api/tasks/${accept2.id}/complete`, { outcome: 'accept' })).status).toBe(200);
+    const [row] = await t.db.query<{ status: string; completed_at: string | null }>('SELECT status, completed_at FROM sys_task WHERE id = $1', [a.id]);
+    expect(row?.status).toBe('completed');
+    expect(row?.completed_at).not.toBeNull();
+    const [instance] = await t.db.query<{ status: string }>('SELECT status FROM wf_instance WHERE id = $1', [a.instance]);
+    expect(instance?.status).toBe('completed');
+    // Its own tasks carry the process, so they never start another assignment.
+    expect((await t.db.query('SELECT 1 FROM wf_instance WHERE process = $1 AND record_id IN (SELECT task_id FROM wf_task)', ['assignment'])).length).toBe(0);
+  });
+
+  it('overdue: the issuer\'s manager gets a control task, and the executor keeps theirs', async () => {
+    const a = await assign('Сверить акты', new Date(Date.now() + 86_400_000).toISOString());
+    expect(await t.app.workflows.fireDueTimers(new Date(Date.now() + 2 * 86_400_000))).toBeGreaterThanOrEqual(1);
+    const control = taskOf(await inbox(issuerBoss), a.id);
+    expect(control.title).toBe(`Просрочено поручение: Сверить акты (исполнитель User wf.executor)`);
+    expect(control.assignee).toBe(issuerBoss.id);
+    expect((await inbox(executor)).some((x) => x.recordId === a.id && x.process === 'assignment')).toBe(true);
+    expect(await t.app.workflows.fireDueTimers(new Date(Date.now() + 3 * 86_400_000))).toBe(0);
+    await call(issuerBoss, 'POST', `/api/tasks/${control.id}/complete`, { outcome: 'acknowledge' });
+    const [instance] = await t.db.query<{ status: string }>('SELECT status FROM wf_instance WHERE id = $1', [a.instance]);
+    expect(instance?.status).toBe('running');
+  });
+
+  it('without a due date it is never overdue', async () => {
+    const a = await assign('Без срока', null);
+    expect(await t.app.workflows.fireDueTimers(new Date(Date.now() + 365 * 86_400_000))).toBe(0);
+    expect((await inbox(issuerBoss)).some((x) => x.recordId === a.id)).toBe(false);
+  });
+
+  it('a deputy sees and completes the absent executor\'s task; the audit and history say on whose behalf', async () => {
+    const deputy = await createOrgUser(t.db, 'wf.deputy', ['sales_manager']);
+    const today = new Date().toISOString().slice(0, 10);
+    await t.db.query(`INSERT INTO sys_substitution (id, created_at, updated_at, version, absent_user, deputy, "from", "to") VALUES (gen_random_uuid(), now(), now(), 1, $1, $2, $3, $3)`, [executor.id, deputy.id, today]);
+    const a = await assign('Позвонить клиенту', null);
+    const task = (await inbox(deputy)).find((x) => x.recordId === a.id && x.process === 'assignment');
+    expect(task).toMatchObject({ assignee: executor.id, onBehalfOf: executor.id });
+    expect((await call(deputy, 'POST', `/api/tasks/${task?.id}/complete`, { outcome: 'done' })).status).toBe(200);
+    const [audit] = await t.db.query<{ actor: string; on_behalf_of: string }>(`SELECT actor::text AS actor, on_behalf_of::text AS on_behalf_of FROM sys_audit WHERE record_id = $1 AND action = 'update' ORDER BY created_at DESC LIMIT 1`, [task?.id]);
+    expect(audit).toEqual({ actor: deputy.id, on_behalf_of: executor.id });
+    const instance = await call(issuer, 'GET', `/api/workflows/instances/${a.instance}`);
+    expect(instance.body.history.find((h: { kind: string }) => h.kind === 'task_completed')).toMatchObject({ actor: { id: deputy.id }, onBehalfOf: { id: executor.id }, outcome: 'done' });
+  });
+});

@@ -67,18 +67,68 @@ function checkProcess(c: Checker, file: string, process: BpmnElement): void {
       const title = element.title as string | undefined;
       if (title && entity) c.template(file, `${ep}/cardo:title`, entity, title);
     }
-    if (element.$type === 'bpmn:ServiceTask' && element.action !== undefined) {
-      if (element.action !== 'setField') c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:action`, 'The only cardo:action is setField.');
-      else if (!element.field || element.value === undefined) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="setField" needs cardo:field and cardo:value.');
-      else if (entity) {
-        c.path(file, `${ep}/cardo:field`, entity, element.field as string);
-        c.expression(file, `${ep}/cardo:value`, element.value as string, roots, variables);
-      }
+    if (element.$type === 'bpmn:UserTask' && element.candidateDepartment !== undefined && entity) {
+      const match = /^\$\{(.+)\}$/s.exec(String(element.candidateDepartment).trim());
+      if (!match) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:candidateDepartment`, 'cardo:candidateDepartment is an expression in ${…}, e.g. ${record.department}.');
+      else c.expression(file, `${ep}/cardo:candidateDepartment`, match[1] as string, roots, ['initiator']);
     }
+    if (element.$type === 'bpmn:ServiceTask' && element.action !== undefined) checkServiceTask(c, file, ep, element, entity, roots, variables);
     const condition = element.conditionExpression as BpmnElement | undefined;
     if (condition && typeof condition.body === 'string') c.expression(file, `${ep}/conditionExpression`, condition.body, roots, variables);
     const timer = (element.eventDefinitions as BpmnElement[] | undefined)?.find((d) => d.$type === 'bpmn:TimerEventDefinition');
     const duration = (timer?.timeDuration as BpmnElement | undefined)?.body;
     if (typeof duration === 'string' && !DURATION.test(duration.trim())) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/timeDuration`, `"${duration}" is not an ISO-8601 duration.`);
+  }
+}
+
+const ACTIONS = ['setField', 'createRecord', 'notify', 'startProcess'];
+
+/** cardo:action and the attributes each action needs. */
+function checkServiceTask(c: Checker, file: string, ep: string, element: BpmnElement, entity: string | undefined, roots: Record<string, string>, variables: string[]): void {
+  const action = element.action as string;
+  if (!ACTIONS.includes(action)) {
+    c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:action`, `cardo:action must be one of ${ACTIONS.join(', ')}.`);
+    return;
+  }
+  if (action === 'setField') {
+    if (!element.field || element.value === undefined) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="setField" needs cardo:field and cardo:value.');
+    else if (entity) {
+      c.path(file, `${ep}/cardo:field`, entity, element.field as string);
+      c.expression(file, `${ep}/cardo:value`, element.value as string, roots, variables);
+    }
+  }
+  if (action === 'createRecord') {
+    const target = element.entity as string | undefined;
+    let values: unknown;
+    try {
+      values = JSON.parse(String(element.values ?? '{}'));
+    } catch {
+      values = undefined;
+    }
+    if (!target) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="createRecord" needs cardo:entity.');
+    else if (c.entity(file, `${ep}/cardo:entity`, target)) {
+      if (!values || typeof values !== 'object' || Array.isArray(values) || Object.values(values).some((v) => typeof v !== 'string')) {
+        c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:values`, 'cardo:values is a JSON object of field → expression.');
+      } else {
+        for (const [field, expr] of Object.entries(values as Record<string, string>)) {
+          c.path(file, `${ep}/cardo:values/${field}`, target, field);
+          if (entity) c.expression(file, `${ep}/cardo:values/${field}`, expr, roots, variables);
+        }
+      }
+    }
+  }
+  if (action === 'notify') {
+    const recipient = element.recipient as string | undefined;
+    const match = recipient ? /^\$\{(.+)\}$/s.exec(recipient.trim()) : null;
+    if (!match) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:recipient`, 'cardo:action="notify" needs cardo:recipient, an expression in ${…} such as ${record.owner}.');
+    else if (entity) c.expression(file, `${ep}/cardo:recipient`, match[1] as string, roots, variables);
+    if (!element.subject) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="notify" needs cardo:subject.');
+    else if (entity) c.template(file, `${ep}/cardo:subject`, entity, element.subject as string);
+    if (element.body && entity) c.template(file, `${ep}/cardo:body`, entity, element.body as string);
+  }
+  if (action === 'startProcess') {
+    const process = element.process as string | undefined;
+    if (!process) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="startProcess" needs cardo:process, the file name of a workflow.');
+    else if (!c.set.workflows.some((w) => w.name === process)) c.add('CARDO_ERR_META_UNKNOWN_WORKFLOW', file, `${ep}/cardo:process`, `There is no workflow "${process}" in workflows/.`);
   }
 }

@@ -12,6 +12,7 @@ import type { Condition } from '../generated/metadata.js';
 import type { Db } from '../db/db.js';
 import { quoteIdent } from '../db/db.js';
 import { CardoError, type FieldError } from '../errors.js';
+import { recordCodecs } from '../api/record-schemas.js';
 import { toApiRecord, titleOf, type ApiRecord } from '../records/record-mapping.js';
 import { assertUuid, getRecord, updateRecord, type Actor } from '../records/records.service.js';
 import type { ModelHolder } from '../runtime/model-holder.js';
@@ -140,7 +141,7 @@ export class Workflows {
       const def = instance ? await this.definition(model, instance.process) : null;
       const elementId = row.element_id as string | null;
       const userTask = def && elementId ? def.userTasks.get(elementId) : undefined;
-      const { outcome, comment, values } = checkCompletion(input, userTask?.outcomes ?? [], def ? model.entities.get(def.entity) : undefined, userTask?.form);
+      const { outcome, comment, values } = checkCompletion(model, input, userTask?.outcomes ?? [], def ? model.entities.get(def.entity) : undefined, userTask?.form);
       const actor: Actor = { userId: access.org.userId, onBehalfOf: assignee && assignee !== access.org.userId ? assignee : null };
       const changes: Record<string, unknown> = { status: 'completed', outcome, comment, completedAt: now.toISOString() };
       if (!assignee) changes.assignee = access.org.userId;
@@ -338,7 +339,7 @@ async function departmentsOf(db: Db, users: readonly string[]): Promise<string[]
 }
 
 /** Outcome, comment and form values of a completion, checked against the task's definition. */
-function checkCompletion(input: CompleteInput, outcomes: readonly string[], entity: EntityModel | undefined, form: string | undefined): { outcome: string | null; comment: string | null; values: Record<string, unknown> | null } {
+function checkCompletion(model: CompiledModel, input: CompleteInput, outcomes: readonly string[], entity: EntityModel | undefined, form: string | undefined): { outcome: string | null; comment: string | null; values: Record<string, unknown> | null } {
   const errors: FieldError[] = [];
   const outcome = input.outcome ?? null;
   if (outcomes.length > 0 && (outcome === null || !outcomes.includes(outcome))) errors.push({ path: '/outcome', message: `Must be one of ${outcomes.join(', ')}.` });
@@ -353,6 +354,14 @@ function checkCompletion(input: CompleteInput, outcomes: readonly string[], enti
     for (const key of Object.keys(values)) {
       const field = entity?.field.get(key);
       if (!allowed.has(key) || !field || field.system || field.def.readOnly) errors.push({ path: `/values/${key}`, message: form ? `Not a field of the task's form "${form}".` : 'The task has no form.' });
+    }
+  }
+  if (errors.length === 0 && entity && values && Object.keys(values).length > 0) {
+    try {
+      recordCodecs(model).get(entity.name).validatePatch({ ...values, version: 1 });
+    } catch (error) {
+      if (!(error instanceof CardoError)) throw error;
+      errors.push(...(error.errors ?? [{ path: '', message: error.message }]).map((e) => ({ path: `/values${e.path}`, message: e.message })));
     }
   }
   if (errors.length > 0) throw new CardoError('CARDO_ERR_API_VALIDATION', 'The completion does not fit the task.', { errors });
