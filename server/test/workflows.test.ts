@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityModel } from '../src/compile/compile.js';
 import { createDepartment, createOrgUser, seedRecord, setDepartment } from './helpers/access-org.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { PgBossTimers } from '../src/workflows/timers.js';
 
 interface User {
   id: string;
@@ -284,5 +285,41 @@ describe('assignment', () => {
     expect(audit).toEqual({ actor: deputy.id, on_behalf_of: executor.id });
     const instance = await call(issuer, 'GET', `/api/workflows/instances/${a.instance}`);
     expect(instance.body.history.find((h: { kind: string }) => h.kind === 'task_completed')).toMatchObject({ actor: { id: deputy.id }, onBehalfOf: { id: executor.id }, outcome: 'done' });
+  });
+});
+
+const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+
+onPostgres('timers as pg-boss jobs', () => {
+  it('arms a job in the step\'s transaction and a worker fires the overdue escalation when it is due', async () => {
+    const schema = `boss_${Math.random().toString(36).slice(2, 10)}`;
+    const timers = new PgBossTimers(String(process.env.DATABASE_URL), { schema, pollingIntervalSeconds: 0.5 });
+    await timers.start(t.app.workflows);
+    t.app.workflows.scheduler = timers;
+    try {
+      const issuer = await createOrgUser(t.db, 'wf.boss.issuer', ['head_of_sales'], { manager: boss.id });
+      const dueAt = new Date(Date.now() + 1500);
+      const created = await call(issuer, 'POST', '/api/data/sys_task', { title: 'Срочно', assignee: sales.id, issuer: issuer.id, dueAt: dueAt.toISOString() });
+      expect(created.status).toBe(201);
+      const [timer] = await t.db.query<{ id: string }>('SELECT t.id::text AS id FROM wf_timer t JOIN wf_instance i ON i.id = t.instance_id WHERE i.record_id = $1', [created.body.id]);
+      const jobs = await t.db.query<{ start_after: string; singleton_key: string }>(`SELECT start_after, singleton_key FROM ${schema}.job WHERE name = 'cardo-workflow-timer'`);
+      expect(jobs).toEqual([{ start_after: dueAt.toISOString(), singleton_key: timer?.id }]);
+      // A start that fails rolls its job back with everything else.
+      const refused = await call(issuer, 'POST', '/api/data/sys_task', { title: 'x'.repeat(501), assignee: sales.id, issuer: issuer.id, dueAt: dueAt.toISOString() });
+      expect(refused.status).toBe(400);
+      let control: Record<string, any> | undefined;
+      for (let i = 0; i < 60 && !control; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        control = (await inbox(boss)).find((x) => x.recordId === created.body.id);
+      }
+      expect(control?.title).toBe('Просрочено поручение: Срочно (исполнитель User wf.sales)');
+      const [fired] = await t.db.query<{ status: string }>('SELECT status FROM wf_timer WHERE id = $1', [timer?.id]);
+      expect(fired?.status).toBe('fired');
+      expect((await t.db.query(`SELECT 1 FROM ${schema}.job`)).length).toBe(1);
+    } finally {
+      t.app.workflows.scheduler = undefined;
+      await timers.stop();
+      await t.db.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
   });
 });

@@ -105,6 +105,8 @@ export class InstanceRun {
   /** The execution being completed by this step, so leaving it does not cancel its task. */
   private completing: string | null = null;
   private fireExecutionId: string | null = null;
+  /** Timer events that fired in this step (one already past due fires on resume without arming). */
+  private readonly firedElements = new Set<string>();
 
   constructor(private readonly o: RunOptions) {
     this.org = new OrgFacts(o.tx);
@@ -233,6 +235,7 @@ export class InstanceRun {
     });
     listener.on('activity.timeout', (api: ActivityApi) => {
       for (const timer of this.timers.values()) if (timer.elementId === api.id) timer.status = 'fired';
+      this.firedElements.add(api.id);
       this.events.push({ kind: 'timer_fired', elementId: api.id });
     });
     return listener;
@@ -399,6 +402,9 @@ export class InstanceRun {
       } else {
         await tx.query(`UPDATE wf_timer SET status = $3, fired_at = $4 WHERE instance_id = $1 AND execution_id = $2 AND status = 'armed'`, [instance.id, executionId, timer.status, timer.status === 'fired' ? now.toISOString() : null]);
       }
+    }
+    if (this.firedElements.size > 0) {
+      await tx.query(`UPDATE wf_timer SET status = 'fired', fired_at = $3 WHERE instance_id = $1 AND element_id = ANY($2::text[]) AND status = 'armed'`, [instance.id, [...this.firedElements], now.toISOString()]);
     }
     if (this.ended) {
       await tx.query(`UPDATE wf_timer SET status = 'cancelled' WHERE instance_id = $1 AND status = 'armed'`, [instance.id]);
