@@ -61,7 +61,7 @@ beforeAll(async () => {
   const cp = t.model.entities.get('counterparty') as EntityModel;
   counterparty = await seedRecord(t.db, t.model, cp, sales.id, {}, { brand: 'Ромашка' });
   await setDepartment(t.db, sales.id, dept, boss.id);
-});
+}, 120_000);
 
 afterAll(async () => {
   await t.close();

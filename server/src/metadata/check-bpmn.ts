@@ -70,7 +70,7 @@ function checkProcess(c: Checker, file: string, process: BpmnElement): void {
     if (element.$type === 'bpmn:UserTask' && element.candidateDepartment !== undefined && entity) {
       const match = /^\$\{(.+)\}$/s.exec(String(element.candidateDepartment).trim());
       if (!match) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/cardo:candidateDepartment`, 'cardo:candidateDepartment is an expression in ${…}, e.g. ${record.department}.');
-      else c.expression(file, `${ep}/cardo:candidateDepartment`, match[1] as string, roots, ['initiator']);
+      else c.expression(file, `${ep}/cardo:candidateDepartment`, match[1] as string, roots, variables);
     }
     if (element.$type === 'bpmn:ServiceTask' && element.action !== undefined) checkServiceTask(c, file, ep, element, entity, roots, variables);
     const condition = element.conditionExpression as BpmnElement | undefined;
