@@ -41,6 +41,7 @@ export const ERRORS = {
   CARDO_ERR_META_LOCALE: { status: 400, message: 'The label lacks a locale of the application, or uses one it does not declare.' },
   CARDO_ERR_META_BPMN: { status: 400, message: 'The BPMN file cannot be parsed.' },
   CARDO_ERR_META_BPMN_ATTRIBUTE: { status: 400, message: 'A cardo: attribute is invalid.' },
+  CARDO_ERR_META_BPMN_UNSUPPORTED: { status: 400, message: 'The BPMN element is not supported by the workflow engine.' },
   CARDO_ERR_META_DOCX: { status: 400, message: 'The .docx template cannot be read.' },
   CARDO_ERR_META_TEMPLATE_FILE: { status: 400, message: 'A document template needs both <name>.json and <name>.docx.' },
   CARDO_ERR_META_INVALID: { status: 400, message: 'The metadata has problems; nothing was applied.' },

@@ -48,6 +48,8 @@ function checkProcess(c: Checker, file: string, process: BpmnElement): void {
   const variables = ['outcome', 'comment', 'initiator', 'me', 'now', 'values'];
   for (const element of flowElements(process)) {
     const ep = `/${element.id ?? ''}`;
+    const unsupported = unsupportedReason(element);
+    if (unsupported) c.add('CARDO_ERR_META_BPMN_UNSUPPORTED', file, ep, `${element.$type}${element.name ? ` "${element.name}"` : ''}: ${unsupported}`);
     if (element.$type === 'bpmn:UserTask') {
       const role = element.candidateRole as string | undefined;
       if (role && !roleExists(c, role)) c.add('CARDO_ERR_META_UNKNOWN_ROLE', file, `${ep}/cardo:candidateRole`, `There is no role "${role}" in roles.json.`);
@@ -79,6 +81,48 @@ function checkProcess(c: Checker, file: string, process: BpmnElement): void {
     const duration = (timer?.timeDuration as BpmnElement | undefined)?.body;
     if (typeof duration === 'string' && !DURATION.test(duration.trim())) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, `${ep}/timeDuration`, `"${duration}" is not an ISO-8601 duration.`);
   }
+}
+
+/** Flow elements the engine runs as Cardo means them; anything else is reported, never met at run time. */
+const RUNNABLE = new Set([
+  'bpmn:StartEvent', 'bpmn:EndEvent', 'bpmn:IntermediateCatchEvent', 'bpmn:BoundaryEvent',
+  'bpmn:UserTask', 'bpmn:ServiceTask', 'bpmn:Task', 'bpmn:SubProcess',
+  'bpmn:ExclusiveGateway', 'bpmn:ParallelGateway', 'bpmn:InclusiveGateway', 'bpmn:SequenceFlow',
+]);
+/** Artifacts and data that do not take part in execution. */
+const INERT = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference', 'bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:Group']);
+
+/** Why the engine cannot run this element, or null when it can. */
+function unsupportedReason(element: BpmnElement): string | null {
+  const type = element.$type;
+  if (INERT.has(type)) return null;
+  if (!RUNNABLE.has(type)) {
+    switch (type) {
+      case 'bpmn:ScriptTask':
+        return 'script tasks are not run (metadata is never executed as code); use a service task with cardo:action.';
+      case 'bpmn:CallActivity':
+        return 'call activities are not supported; use a service task with cardo:action="startProcess".';
+      case 'bpmn:SendTask':
+      case 'bpmn:ReceiveTask':
+      case 'bpmn:IntermediateThrowEvent':
+        return 'messages and signals between processes are not supported.';
+      default:
+        return 'this kind of element is not supported by Cardo\'s workflow engine.';
+    }
+  }
+  if (element.loopCharacteristics) return 'loops and multi-instance activities are not supported.';
+  if (type === 'bpmn:SubProcess' && element.triggeredByEvent) return 'event sub-processes are not supported.';
+  const definitions = (element.eventDefinitions as BpmnElement[] | undefined) ?? [];
+  for (const d of definitions) {
+    if (d.$type === 'bpmn:TimerEventDefinition' && type !== 'bpmn:StartEvent') continue;
+    if (d.$type === 'bpmn:TerminateEventDefinition' && type === 'bpmn:EndEvent') continue;
+    const kind = d.$type.replace(/^bpmn:/, '').replace(/EventDefinition$/, '').toLowerCase();
+    return type === 'bpmn:StartEvent' ? `a ${kind} start event is not supported: processes start manually or by a cardo:startOn trigger.` : `${kind} events are not supported (timers are).`;
+  }
+  if (type === 'bpmn:ServiceTask' && element.action === undefined) return 'a service task needs cardo:action (setField, createRecord, notify or startProcess).';
+  const condition = element.conditionExpression as BpmnElement | undefined;
+  if (condition && condition.language && condition.language !== 'cardo') return `conditions in "${String(condition.language)}" are not run; write a Cardo expression such as outcome == 'approve'.`;
+  return null;
 }
 
 const ACTIONS = ['setField', 'createRecord', 'notify', 'startProcess'];
