@@ -120,7 +120,7 @@ export class InstanceRun {
     const [row] = await tx.query(`SELECT * FROM ${quoteIdent(this.entity.table)} WHERE id = $1`, [instance.recordId]);
     if (!row) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${this.entity.name} ${instance.recordId}.`);
     this.record = toApiRecord(this.entity, row);
-    const known = await tx.query<{ execution_id: string; task_id: string; status: string }>(
+    const known = action.kind === 'start' ? [] : await tx.query<{ execution_id: string; task_id: string; status: string }>(
       `SELECT w.execution_id, w.task_id::text AS task_id, t.status FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = $1`,
       [instance.id],
     );
@@ -410,11 +410,16 @@ export class InstanceRun {
       await tx.query(`UPDATE wf_timer SET status = 'cancelled' WHERE instance_id = $1 AND status = 'armed'`, [instance.id]);
       this.events.push({ kind: 'ended' });
     }
-    for (const e of this.events) {
-      await tx.query(
-        `INSERT INTO wf_event (id, instance_id, at, kind, element_id, element_name, actor, on_behalf_of, task_id, outcome, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [uuidv7(), instance.id, now.toISOString(), e.kind, e.elementId ?? null, e.elementId ? (this.o.def.names.get(e.elementId) ?? null) : null, e.actor ?? null, e.onBehalfOf ?? null, e.taskId ?? null, e.outcome ?? null, e.comment ?? null],
-      );
+    if (this.events.length > 0) {
+      // One statement for the step's whole history.
+      const values: string[] = [];
+      const params: unknown[] = [];
+      for (const e of this.events) {
+        const row = [uuidv7(), instance.id, now.toISOString(), e.kind, e.elementId ?? null, e.elementId ? (this.o.def.names.get(e.elementId) ?? null) : null, e.actor ?? null, e.onBehalfOf ?? null, e.taskId ?? null, e.outcome ?? null, e.comment ?? null];
+        values.push(`(${row.map((_, i) => `$${params.length + i + 1}`).join(', ')})`);
+        params.push(...row);
+      }
+      await tx.query(`INSERT INTO wf_event (id, instance_id, at, kind, element_id, element_name, actor, on_behalf_of, task_id, outcome, comment) VALUES ${values.join(', ')}`, params);
     }
   }
 

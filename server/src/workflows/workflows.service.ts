@@ -127,7 +127,6 @@ export class Workflows {
     const sysTask = model.entities.get('sys_task') as EntityModel;
     const [peek] = await this.db.query<{ instance_id: string | null }>('SELECT w.instance_id::text AS instance_id FROM sys_task t LEFT JOIN wf_task w ON w.task_id = t.id WHERE t.id = $1', [taskId]);
     if (!peek) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no task ${taskId}.`);
-    const departments = await departmentsOf(this.db, access.org.principals);
     const now = this.clock();
     return this.db.transaction(async (tx) => {
       const instance = peek.instance_id ? await this.lockInstance(tx, peek.instance_id) : null;
@@ -135,7 +134,7 @@ export class Workflows {
       if (!row) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no task ${taskId}.`);
       const task = toApiRecord(sysTask, row);
       const assignee = typeof task.assignee === 'string' ? task.assignee : null;
-      const offered = !assignee && ((typeof task.candidateRole === 'string' && access.org.roles.includes(task.candidateRole)) || (typeof task.candidateDepartment === 'string' && departments.includes(task.candidateDepartment)));
+      const offered = !assignee && ((typeof task.candidateRole === 'string' && access.org.roles.includes(task.candidateRole)) || (typeof task.candidateDepartment === 'string' && (await departmentsOf(tx, access.org.principals)).includes(task.candidateDepartment)));
       if (!offered && !(assignee && access.org.principals.includes(assignee))) throw new CardoError('CARDO_ERR_TASK_NOT_YOURS', `The task ${taskId} is not assigned or offered to you.`);
       if (task.status !== 'open') throw new CardoError('CARDO_ERR_TASK_CLOSED', `The task is already ${String(task.status)}.`, { extra: { status: task.status, outcome: task.outcome ?? null } });
       const def = instance ? await this.definition(model, instance.process) : null;
