@@ -41,6 +41,7 @@ export const ERRORS = {
   CARDO_ERR_META_LOCALE: { status: 400, message: 'The label lacks a locale of the application, or uses one it does not declare.' },
   CARDO_ERR_META_BPMN: { status: 400, message: 'The BPMN file cannot be parsed.' },
   CARDO_ERR_META_BPMN_ATTRIBUTE: { status: 400, message: 'A cardo: attribute is invalid.' },
+  CARDO_ERR_META_BPMN_UNSUPPORTED: { status: 400, message: 'The BPMN element is not supported by the workflow engine.' },
   CARDO_ERR_META_DOCX: { status: 400, message: 'The .docx template cannot be read.' },
   CARDO_ERR_META_TEMPLATE_FILE: { status: 400, message: 'A document template needs both <name>.json and <name>.docx.' },
   CARDO_ERR_META_INVALID: { status: 400, message: 'The metadata has problems; nothing was applied.' },
@@ -72,6 +73,13 @@ export const ERRORS = {
   CARDO_ERR_RECORD_REFERENCED: { status: 409, message: 'Other records refer to this one; it cannot be deleted.' },
   CARDO_ERR_RECORD_STALE: { status: 412, message: 'The record was changed by someone else; reload it and try again.' },
   CARDO_ERR_RECORD_VERSION_REQUIRED: { status: 428, message: 'Send the version you edited (If-Match header or version in the body).' },
+
+  // Workflows and tasks
+  CARDO_ERR_WORKFLOW_UNKNOWN: { status: 404, message: 'There is no such process.' },
+  CARDO_ERR_WORKFLOW_ENTITY: { status: 400, message: 'The process does not run for records of this entity.' },
+  CARDO_ERR_WORKFLOW_FAILED: { status: 409, message: 'The process cannot continue from its current state; nothing was changed.' },
+  CARDO_ERR_TASK_CLOSED: { status: 409, message: 'The task is already completed or cancelled.' },
+  CARDO_ERR_TASK_NOT_YOURS: { status: 403, message: 'The task is neither assigned nor offered to you.' },
 
   // Exports and saved list views
   CARDO_ERR_EXPORT_TOO_LARGE: { status: 400, message: 'The export has more rows than allowed; narrow the filter.' },

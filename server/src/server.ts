@@ -19,12 +19,14 @@ import { savedViewRoutes } from './records/saved-views.routes.js';
 import { ModelHolder } from './runtime/model-holder.js';
 import { studioRoutes } from './studio/studio.routes.js';
 import { uiRoutes } from './api/ui.routes.js';
+import { PgBossTimers, PollingTimers, type TimerService } from './workflows/timers.js';
+import { workflowRoutes } from './workflows/workflows.routes.js';
 
 /**
  * Every route module of the runtime, in registration order (auth first: it guards /api; the
  * web apps last: their catch-all GET serves whatever no other route claims).
  */
-export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, calendarRoutes, notificationRoutes, studioRoutes, uiRoutes];
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, calendarRoutes, notificationRoutes, workflowRoutes, studioRoutes, uiRoutes];
 
 export interface Runtime {
   app: FastifyInstance;
@@ -59,12 +61,18 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
     const models = new ModelHolder(model);
     const deps: AppDeps = { db, models, config, target };
     const app = await buildApp(deps, ROUTES, { logger: options.logger ?? { level: config.logLevel } });
+    // Workflow timers: durable pg-boss jobs on PostgreSQL; a poll of wf_timer on the embedded database.
+    const timers: TimerService = config.databaseUrl ? new PgBossTimers(config.databaseUrl) : new PollingTimers();
+    if (timers instanceof PgBossTimers) timers.onError = (error) => app.log.error({ err: error }, 'workflow timers');
+    app.workflows.scheduler = timers;
+    await timers.start(app.workflows);
     return {
       app,
       db,
       models,
       notes,
       async close() {
+        await timers.stop();
         await app.close();
         await db.close();
       },

@@ -5,6 +5,7 @@ import type { CompiledModel } from '../compile/compile.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { CardoError } from '../errors.js';
+import type { RecordWriteHook } from '../records/records.service.js';
 import type { ModelHolder } from '../runtime/model-holder.js';
 import { toProblem } from './problem.js';
 
@@ -14,6 +15,10 @@ declare module 'fastify' {
     model: CompiledModel;
     /** The authenticated caller; null on public routes. */
     user: SessionUser | null;
+  }
+  interface FastifyInstance {
+    /** Run inside the transaction of every record write made through the API (workflow triggers). */
+    recordHooks: RecordWriteHook[];
   }
 }
 
@@ -100,6 +105,7 @@ export async function buildApp(deps: AppDeps, routes: readonly RoutePlugin[], op
   });
   app.decorateRequest('model', null as unknown as CompiledModel);
   app.decorateRequest('user', null);
+  app.decorate('recordHooks', [] as RecordWriteHook[]);
   app.addHook('onRequest', async (request) => {
     request.model = deps.models.current;
     const query = request.url.indexOf('?');

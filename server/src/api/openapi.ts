@@ -414,11 +414,91 @@ function fixedPaths(model: CompiledModel): Record<string, PathItem> {
     },
     ...calendarPaths(model),
     ...notificationPaths(),
+    ...workflowPaths(model),
     '/api/openapi.json': { get: { operationId: 'getOpenApi', tags: ['system'], summary: 'This document', ...open, responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } } } },
     '/health': { get: { operationId: 'health', tags: ['system'], summary: 'Liveness', ...open, responses: { 200: { description: 'The process answers.', content: json(ref('Status')) } } } },
     '/ready': { get: { operationId: 'ready', tags: ['system'], summary: 'Readiness: the database answers', ...open, responses: { 200: { description: 'Ready.', content: json(ref('Status')) }, ...problems(503) } } },
   };
 }
+
+const NULLABLE_TEXT = { type: ['string', 'null'] };
+const WORKFLOW_INSTANCE: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: UUID,
+    process: { type: 'string' },
+    processLabel: { type: 'string' },
+    entity: { type: 'string' },
+    recordId: UUID,
+    recordTitle: { type: 'string' },
+    status: { type: 'string', enum: ['running', 'completed'] },
+    startedBy: NULLABLE_TEXT,
+    startedAt: { type: 'string', format: 'date-time' },
+    endedAt: NULLABLE_TEXT,
+    waitingAt: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } } },
+    tasks: { type: 'array', items: { type: 'object', properties: { id: UUID, element: { type: 'string' }, title: { type: 'string' }, status: { type: 'string' }, assignee: NULLABLE_TEXT, candidateRole: NULLABLE_TEXT, outcome: NULLABLE_TEXT } } },
+    history: {
+      type: 'array',
+      description: 'Who did what when: started, task_created, task_completed, task_cancelled, timer_fired, service, ended.',
+      items: { type: 'object', properties: { at: { type: 'string' }, kind: { type: 'string' }, element: NULLABLE_TEXT, elementName: NULLABLE_TEXT, actor: { type: ['object', 'null'] }, onBehalfOf: { type: ['object', 'null'] }, taskId: NULLABLE_TEXT, outcome: NULLABLE_TEXT, comment: NULLABLE_TEXT } },
+    },
+  },
+  required: ['id', 'process', 'entity', 'recordId', 'status', 'history'],
+};
+
+/** Workflows and the task inbox: the same paths for every model, the process names from it. */
+function workflowPaths(model: CompiledModel): Record<string, PathItem> {
+  const task = { type: 'object', description: 'A sys_task record, plus offered (to a role or department), onBehalfOf (the absent user a deputy sees it for) and outcomes.', additionalProperties: true };
+  return {
+    '/api/workflows/{process}/start': {
+      post: {
+        operationId: 'startWorkflow',
+        tags: ['workflows'],
+        summary: 'Start a process for a record (needs update access to it)',
+        parameters: [{ name: 'process', in: 'path', required: true, schema: { type: 'string', enum: model.workflows.map((w) => w.name) }, description: 'The workflow file name.' }],
+        requestBody: { required: true, content: json({ type: 'object', properties: { entity: { type: 'string' }, id: UUID }, required: ['entity', 'id'] }) },
+        responses: { 201: { description: 'Started; the instance after its first step.', content: json(WORKFLOW_INSTANCE) }, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    '/api/workflows/instances': {
+      get: {
+        operationId: 'listWorkflowInstances',
+        tags: ['workflows'],
+        summary: 'The running and finished instances of a record',
+        parameters: [{ name: 'entity', in: 'query', required: true, schema: { type: 'string' } }, { name: 'id', in: 'query', required: true, schema: UUID }],
+        responses: { 200: { description: 'Newest first.', content: json({ type: 'object', properties: { items: { type: 'array', items: WORKFLOW_INSTANCE } }, required: ['items'] }) }, ...problems(400, 401, 404) },
+      },
+    },
+    '/api/workflows/instances/{id}': {
+      get: { operationId: 'getWorkflowInstance', tags: ['workflows'], summary: 'An instance: state, tasks and history', parameters: [ID], responses: { 200: { description: 'The instance.', content: json(WORKFLOW_INSTANCE) }, ...problems(400, 401, 404) } },
+    },
+    '/api/tasks': {
+      get: {
+        operationId: 'listTasks',
+        tags: ['workflows'],
+        summary: 'The caller\'s task inbox: assigned to them or to a user they substitute, or offered to their roles and departments',
+        parameters: [
+          { name: 'assignee', in: 'query', required: false, schema: { type: 'string', enum: ['me'] } },
+          { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['open', 'completed', 'cancelled', 'all'], default: 'open' } },
+          param('limit'),
+          param('offset'),
+        ],
+        responses: { 200: { description: 'Due first.', content: json({ type: 'object', properties: { items: { type: 'array', items: task }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } }, required: ['items', 'total'] }) }, ...problems(400, 401) },
+      },
+    },
+    '/api/tasks/{id}/complete': {
+      post: {
+        operationId: 'completeTask',
+        tags: ['workflows'],
+        summary: 'Complete a task (claims an offered one); the process moves on in the same transaction',
+        parameters: [ID],
+        requestBody: { required: true, content: json({ type: 'object', properties: { outcome: { type: 'string' }, comment: { type: 'string' }, values: { type: 'object', description: 'Fields of the task\'s form, written to the record.' } } }) },
+        responses: { 200: { description: 'The completed task.', content: json(task) }, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+  };
+}
+
 
 function calendarPaths(model: CompiledModel): Record<string, PathItem> {
   const categories = [...new Set(model.calendars.flatMap((c) => c.def.categories.map((x) => x.name)))];
@@ -491,6 +571,7 @@ export function toOpenApi(model: CompiledModel, options: OpenApiOptions = {}): O
     { name: 'meta', description: 'The application model.' },
     { name: 'links', description: 'Links between records.' },
     { name: 'views', description: 'Saved personal list views.' },
+    { name: 'workflows', description: 'BPMN processes, their instances and the task inbox.' },
     { name: 'calendar', description: 'Calendar events and the iCalendar feed.' },
     { name: 'notifications', description: 'The in-app notification inbox.' },
     { name: 'system', description: 'Health and this document.' },

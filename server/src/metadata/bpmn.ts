@@ -15,8 +15,16 @@ export interface BpmnParseResult {
   warnings: Array<{ message: string; element?: BpmnElement }>;
 }
 
+/** What bpmn-moddle's fromXML gives: the tree plus the lookup tables bpmn-engine reads. */
+export interface BpmnModdleContext {
+  rootElement: BpmnParseResult['definitions'];
+  warnings: BpmnParseResult['warnings'];
+  elementsById: Record<string, BpmnElement>;
+  references: unknown[];
+}
+
 interface Moddle {
-  fromXML(xml: string): Promise<{ rootElement: BpmnParseResult['definitions']; warnings: BpmnParseResult['warnings'] }>;
+  fromXML(xml: string): Promise<BpmnModdleContext>;
 }
 
 const BpmnModdle = bpmnModdle.BpmnModdle as new (packages: object) => Moddle;
@@ -29,6 +37,11 @@ export async function parseBpmn(xml: string): Promise<BpmnParseResult> {
   const moddle = new BpmnModdle({ cardo: CARDO_MODDLE });
   const { rootElement, warnings } = await moddle.fromXML(xml);
   return { definitions: rootElement, warnings };
+}
+
+/** The whole moddle context (for the workflow engine); throws on XML that cannot be read. */
+export async function parseBpmnContext(xml: string): Promise<BpmnModdleContext> {
+  return new BpmnModdle({ cardo: CARDO_MODDLE }).fromXML(xml);
 }
 
 /** Every flow element of a process, including those inside sub-processes. */

@@ -53,6 +53,7 @@ export const SYSTEM_ENTITIES: readonly Entity[] = [
     { name: 'assignee', label: l('Assignee', 'Исполнитель'), type: 'user' },
     { name: 'issuer', label: l('Issuer', 'Постановщик'), type: 'user' },
     { name: 'candidateRole', label: l('Candidate role', 'Роль исполнителей'), type: 'string', maxLength: 48 },
+    { name: 'candidateDepartment', label: l('Candidate department', 'Подразделение исполнителей'), type: 'reference', target: 'sys_department', onDelete: 'setNull' },
     { name: 'dueAt', label: l('Due', 'Срок'), type: 'datetime' },
     {
       name: 'status',

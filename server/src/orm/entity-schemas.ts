@@ -14,7 +14,7 @@ import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../comp
  */
 
 /** Tables Cardo keeps that are not entities (never exposed through the record API). */
-export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed'] as const;
+export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed', 'wf_instance', 'wf_task', 'wf_timer', 'wf_event'] as const;
 
 /**
  * Marks the columns holding duplicate-rule keys in the database itself, so a plan can tell
@@ -407,6 +407,104 @@ function savedViewSchema(): EntitySchema {
   } as never);
 }
 
+const plainIndex = (table: string, columns: readonly string[], kind: 'idx' | 'uq' = 'idx'): IndexSpec => {
+  const name = constraintName(table, columns.join('__'), kind);
+  const list = columns.map((c) => `"${c}"`).join(', ');
+  return { name, column: columns.join(','), kind, sql: (t) => `create ${kind === 'uq' ? 'unique ' : ''}index "${name}" on ${t} (${list})` };
+};
+
+/**
+ * Workflow instances: the engine's state (bpmn-engine getState, without the definition
+ * source) saved at every wait state, in the transaction that creates or completes its tasks.
+ * The row is also the lock: one server advances an instance at a time (SELECT … FOR UPDATE).
+ */
+function workflowInstanceSchema(): EntitySchema {
+  const table = 'wf_instance';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
+      process: scalarProperty('process', { kind: 'varchar', length: 100 }, false),
+      definitionHash: scalarProperty('definition_hash', { kind: 'varchar', length: 64 }, false),
+      entity: scalarProperty('entity', { kind: 'varchar', length: 64 }, false),
+      recordId: scalarProperty('record_id', { kind: 'uuid' }, false),
+      status: scalarProperty('status', { kind: 'varchar', length: 20 }, false),
+      state: scalarProperty('state', { kind: 'text' }, true),
+      startedBy: referenceProperty(table, 'started_by', 'sys_user', 'setNull', true),
+      parent: scalarProperty('parent_id', { kind: 'uuid' }, true),
+      error: scalarProperty('error', { kind: 'text' }, true),
+      startedAt: scalarProperty('started_at', { kind: 'timestamptz' }, false),
+      updatedAt: scalarProperty('updated_at', { kind: 'timestamptz' }, false),
+      endedAt: scalarProperty('ended_at', { kind: 'timestamptz' }, true),
+      steps: { ...scalarProperty('steps', { kind: 'integer' }, false), default: 0 },
+    },
+    indexes: toIndexOptions([plainIndex(table, ['entity', 'record_id']), plainIndex(table, ['status'])]),
+  } as never);
+}
+
+/** Which engine execution (a waiting user task) a sys_task record stands for. */
+function workflowTaskSchema(): EntitySchema {
+  const table = 'wf_task';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      task: referenceProperty(table, 'task_id', 'sys_task', 'cascade', false, true),
+      instance: referenceProperty(table, 'instance_id', 'wf_instance', 'cascade', false),
+      executionId: scalarProperty('execution_id', { kind: 'varchar', length: 200 }, false),
+      elementId: scalarProperty('element_id', { kind: 'varchar', length: 200 }, false),
+    },
+    indexes: toIndexOptions([plainIndex(table, ['instance_id', 'execution_id'], 'uq')]),
+  } as never);
+}
+
+/**
+ * Timers of waiting instances (due dates, boundary timers). The row is the truth about a
+ * timer (armed → fired | cancelled, changed with the instance's state); pg-boss jobs only wake
+ * a server up when one is due, so a job delivered twice finds it fired and does nothing.
+ */
+function workflowTimerSchema(): EntitySchema {
+  const table = 'wf_timer';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
+      instance: referenceProperty(table, 'instance_id', 'wf_instance', 'cascade', false),
+      executionId: scalarProperty('execution_id', { kind: 'varchar', length: 200 }, false),
+      elementId: scalarProperty('element_id', { kind: 'varchar', length: 200 }, false),
+      fireAt: scalarProperty('fire_at', { kind: 'timestamptz' }, false),
+      status: scalarProperty('status', { kind: 'varchar', length: 20 }, false),
+      firedAt: scalarProperty('fired_at', { kind: 'timestamptz' }, true),
+    },
+    indexes: toIndexOptions([plainIndex(table, ['instance_id', 'execution_id'], 'uq'), plainIndex(table, ['status', 'fire_at'])]),
+  } as never);
+}
+
+/** The history of an instance: who did what when (started, task created/completed, timer fired, ended). */
+function workflowEventSchema(): EntitySchema {
+  const table = 'wf_event';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
+      instance: referenceProperty(table, 'instance_id', 'wf_instance', 'cascade', false),
+      at: scalarProperty('at', { kind: 'timestamptz' }, false),
+      kind: scalarProperty('kind', { kind: 'varchar', length: 40 }, false),
+      elementId: scalarProperty('element_id', { kind: 'varchar', length: 200 }, true),
+      elementName: scalarProperty('element_name', { kind: 'varchar', length: 500 }, true),
+      actor: referenceProperty(table, 'actor', 'sys_user', 'setNull', true),
+      onBehalfOf: referenceProperty(table, 'on_behalf_of', 'sys_user', 'setNull', true),
+      taskId: scalarProperty('task_id', { kind: 'uuid' }, true),
+      outcome: scalarProperty('outcome', { kind: 'varchar', length: 100 }, true),
+      comment: scalarProperty('comment', { kind: 'text' }, true),
+    },
+    indexes: toIndexOptions([plainIndex(table, ['instance_id', 'at'])]),
+  } as never);
+}
+
 /**
  * A user's calendar feed token (GET /api/calendar.ics?token=…): one per user, only its sha256
  * stored, replaced when the user rotates it. A table apart from sessions: it must outlive them.
@@ -443,5 +541,15 @@ export function calendarDateFields(model: CompiledModel): Map<string, Set<string
 export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
   const joined = joinedFilterFields(model);
   const calendarFields = calendarDateFields(model);
-  return [...[...model.entities.values()].map((entity) => toEntitySchema(entity, joined.get(entity.name), calendarFields.get(entity.name))), credentialSchema(), sessionSchema(), savedViewSchema(), calendarFeedSchema()];
+  return [
+    ...[...model.entities.values()].map((entity) => toEntitySchema(entity, joined.get(entity.name), calendarFields.get(entity.name))),
+    credentialSchema(),
+    sessionSchema(),
+    savedViewSchema(),
+    calendarFeedSchema(),
+    workflowInstanceSchema(),
+    workflowTaskSchema(),
+    workflowTimerSchema(),
+    workflowEventSchema(),
+  ];
 }

@@ -86,7 +86,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const body = trimmed(entity, asObject(request.body));
     access.assertWritableFields(entity, body);
     recordCodecs(request.model).get(entity.name).validateCreate(body);
-    const record = await createRecord(db, request.model, entity, body, { actor: actorOf(request), access, confirmDuplicates: confirmDuplicates(request) });
+    const record = await createRecord(db, request.model, entity, body, { actor: actorOf(request), access, confirmDuplicates: confirmDuplicates(request), hooks: app.recordHooks });
     reply.header('location', `/api/data/${entity.name}/${record.id}`);
     return sendRecord(reply, request, access, entity, record, 201);
   });
@@ -118,7 +118,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const { version: _version, ...changes } = body;
     access.assertWritableFields(entity, changes);
     recordCodecs(request.model).get(entity.name).validatePatch(body);
-    const record = await updateRecord(db, request.model, entity, request.params.id, body, version, { actor: actorOf(request), access, confirmDuplicates: confirmDuplicates(request) });
+    const record = await updateRecord(db, request.model, entity, request.params.id, body, version, { actor: actorOf(request), access, confirmDuplicates: confirmDuplicates(request), hooks: app.recordHooks });
     return sendRecord(reply, request, access, entity, record);
   });
 

@@ -18,8 +18,23 @@ export interface Actor {
   onBehalfOf?: string | null;
 }
 
+/** A change just written, as a hook inside the write's transaction sees it. */
+export interface RecordChange {
+  model: CompiledModel;
+  entity: EntityModel;
+  /** null for a create. */
+  before: ApiRecord | null;
+  after: ApiRecord;
+  actor: Actor;
+}
+
+/** Runs in the write's transaction after the row and its audit entry (workflow triggers). */
+export type RecordWriteHook = (tx: Db, change: RecordChange) => Promise<void>;
+
 export interface WriteOptions {
   actor: Actor;
+  /** Hooks of the API's writes; absent for the runtime's own writes (so they never re-trigger). */
+  hooks?: readonly RecordWriteHook[];
   /** The caller saw the "possible duplicate" warning and saves anyway. */
   confirmDuplicates?: boolean;
   now?: Date;
@@ -81,6 +96,7 @@ export async function createRecord(db: Db, model: CompiledModel, entity: EntityM
     const [row] = await runWrite(model, entity, () => tx.query(`INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`, params));
     const record = toApiRecord(entity, row as Record<string, unknown>);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor, changes: diff(entity, {}, record), now });
+    for (const hook of options.hooks ?? []) await hook(tx, { model, entity, before: null, after: record, actor });
     return record;
   }, { settings: duplicateSearchSettings(entity) });
 }
@@ -125,6 +141,7 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'update', actor, changes, now });
     // A deactivated user's sessions end with the same transaction that deactivates them.
     if (entity.name === 'sys_user' && before.active === true && after.active !== true) await revokeUserSessions(tx, id);
+    for (const hook of options.hooks ?? []) await hook(tx, { model, entity, before, after, actor });
     return after;
   }, { settings: duplicateSearchSettings(entity) });
 }
