@@ -5,6 +5,7 @@
  * next request; the SQL is a fragment so the session lookup can compute it in the same
  * statement (auth/sessions.ts) — one round trip per request for "who is calling".
  */
+import type { Db } from '../db/db.js';
 
 export interface OrgContext {
   userId: string;
@@ -77,4 +78,13 @@ export function toOrgContext(userId: string, row: OrgRow): OrgContext {
     subordinates: row.org_subordinates ?? [],
     departmentMembers: row.org_department ?? [],
   };
+}
+
+/**
+ * The org of one user outside a request (a worker advancing workflows, a test process): the
+ * same CTEs the session lookup runs, for a known user id.
+ */
+export async function loadOrg(db: Db, userId: string, now: Date): Promise<OrgContext> {
+  const [row] = await db.query<OrgRow>(`WITH RECURSIVE ${orgCtes('SELECT $1::uuid', '$2::date')} SELECT ${ORG_COLUMNS}`, [userId, dayOf(now)]);
+  return toOrgContext(userId, row ?? { org_roles: null, org_principals: null, org_subordinates: null, org_department: null });
 }
