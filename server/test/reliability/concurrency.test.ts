@@ -3,6 +3,7 @@
  * lose no update, and racing creates of one duplicate leave exactly one record.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { InjectOptions } from 'fastify';
 import type { EntityModel, FieldModel } from '../../src/compile/compile.js';
 import { createOrgUser, sampleValues, seedRecord } from '../helpers/access-org.js';
 import { report, scale } from '../helpers/reliability.js';
@@ -34,8 +35,8 @@ afterAll(async () => {
 
 const auth = () => ({ authorization: `Bearer ${admin.token}` });
 
-async function inject(options: Parameters<TestApp['app']['inject']>[0]) {
-  const r = await t.app.inject(options as never);
+async function inject(options: InjectOptions) {
+  const r = await t.app.inject(options);
   if (r.statusCode >= 500) figures.responses5xx += 1;
   return r;
 }

@@ -137,7 +137,8 @@ describe('the authorization matrix under an active substitution and across role 
     const names = t.model.roles.map((r) => r.name);
     const order = fc.sample(fc.shuffledSubarray(names, { minLength: names.length }), { seed: SEED, numRuns: 1 })[0] as string[];
     let absentToken = users.absent.token;
-    for (const name of scale(1, 3) > 1 ? [...order, ...order.reverse()] : order) {
+    // Small scale: three roles of the seeded order; long: every role, there and back.
+    for (const name of scale(0, 1) ? [...order, ...[...order].reverse()] : order.slice(0, 3)) {
       await setRolesViaApi(users.absent.id, [name]);
       // The users API ends the absent user's other sessions when their roles change.
       expect((await send(absentToken, { method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);

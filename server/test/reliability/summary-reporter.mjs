@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const FIGURES = [
   ['inputsTried', 'inputs tried (fuzzing, all refused or answered)'],
-  ['faultsInjected', 'faults injected (hot swaps, role changes, deactivations, conflicts)'],
+  ['faultsInjected', 'faults injected (kill -9, hot swaps, role/substitution changes, deactivations, 412s)'],
   ['writesAcknowledged', 'writes acknowledged'],
   ['writesFound', 'writes found afterwards'],
   ['duplicatesFound', 'duplicates found (must be 0)'],
