@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { EntityModel } from '../../src/compile/compile.js';
-import { createDepartment, createOrgUser, seedRecord } from '../helpers/access-org.js';
+import { createDepartment, createOrgUser, sampleValues, seedRecord } from '../helpers/access-org.js';
 import { changedTables, dbChecksum, leaks, problemFaults, report, scale, SEED } from '../helpers/reliability.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -28,6 +28,7 @@ let entities: EntityModel[];
 const existing = new Map<string, string>();
 const ownByManager = new Map<string, Set<string>>();
 let paths: Array<{ path: string; methods: string[] }> = [];
+let refs: Record<string, string>;
 let tried = 0;
 let fives = 0;
 
@@ -40,7 +41,7 @@ beforeAll(async () => {
   const other = await createOrgUser(db, 'fuzz_other', ['sales_manager']);
   entities = [...model.entities.values()];
   const counterparty = model.entities.get('counterparty') as EntityModel;
-  const refs = { counterparty: await seedRecord(db, model, counterparty, other.id, {}) };
+  refs = { counterparty: await seedRecord(db, model, counterparty, other.id, {}) };
   for (const entity of entities.filter((e) => !e.system)) {
     existing.set(entity.name, await seedRecord(db, model, entity, other.id, refs));
     ownByManager.set(entity.name, new Set([await seedRecord(db, model, entity, manager.id, refs)]));
@@ -322,6 +323,66 @@ describe('every entity route refuses bad input with a 4xx problem and changes no
       }),
       { ...params, numRuns: RUNS * 25 },
     );
+  });
+});
+
+/** Edge values a field of this type could plausibly be sent: each is stored exactly, or refused. */
+function edgeValue(type: string): fc.Arbitrary<unknown> {
+  switch (type) {
+    case 'date':
+      return fc.oneof(fc.constantFrom('0000-01-01', '0001-01-01', '9999-12-31', '1970-01-01', '2024-02-29', '2023-02-29', '-0001-01-01', '+10000-01-01', '2024-1-1'), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
+    case 'datetime':
+      return fc.oneof(fc.constantFrom('0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '2024-02-29T24:00:00Z', '2024-06-01T10:00:00+14:00', '2024-06-01T10:00:00'), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
+    case 'integer':
+    case 'decimal':
+    case 'money':
+    case 'percent':
+      return fc.oneof(hugeNumber, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    case 'boolean':
+      return fc.boolean();
+    case 'reference':
+    case 'user':
+    case 'file':
+      return fc.oneof(fc.uuid({ version: 7 }), fc.constant('00000000-0000-0000-0000-000000000000'));
+    default:
+      return junkString;
+  }
+}
+
+describe('plausible values are stored exactly as sent, or refused', () => {
+  it('create with one field set to an edge value of its type: 201 and the same value back, or a 4xx problem', async () => {
+    for (const entity of entities.filter((e) => !e.system)) {
+      const writable = entity.fields.filter((f) => !f.system && !f.readOnly && f.columnType !== undefined && f.type !== 'formula' && f.type !== 'stage' && f.type !== 'enum' && f.type !== 'multiEnum');
+      if (writable.length === 0) continue;
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...writable).chain((f) => edgeValue(f.type).map((value) => ({ field: f, value }))), async ({ field, value }) => {
+          const body = { ...sampleValues(entity, refs), [field.name]: value };
+          const r = await send({ method: 'POST', url: `/api/data/${entity.name}?confirm=duplicates`, payload: body, headers: bearer(admin.token) });
+          if (r.statusCode !== 201) return expectRefused(r, `POST ${entity.name} ${field.name}=${JSON.stringify(value).slice(0, 200)}`);
+          const stored = (r.json() as Record<string, unknown>)[field.name];
+          const got = (await send({ method: 'GET', url: `/api/data/${entity.name}/${(r.json() as { id: string }).id}`, headers: bearer(admin.token) })).json() as Record<string, unknown>;
+          expect(got[field.name]).toEqual(stored);
+          if (typeof value === 'string' && ['text', 'string', 'email', 'url', 'date'].includes(field.type)) expect(stored).toBe(field.type === 'text' ? value : value.trim());
+          if (typeof value === 'number' && field.type === 'integer') expect(stored).toBe(value);
+        }),
+        params,
+      );
+    }
+  });
+
+  it('filters with an edge value of the field\'s type: answered or refused, never a 5xx', async () => {
+    const ops = ['$eq', '$ne', '$gt', '$lte', '$in', '$nin', '$contains', '$startsWith'];
+    for (const entity of entities) {
+      const fields = entity.fields.filter((f) => f.columnType !== undefined);
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...fields).chain((f) => fc.tuple(fc.constant(f), fc.constantFrom(...ops), edgeValue(f.type))), async ([field, op, value]) => {
+          const condition = { [field.name]: { [op]: op === '$in' || op === '$nin' ? [value] : value } };
+          const r = await send({ method: 'GET', url: `/api/data/${entity.name}?filter=${enc(JSON.stringify(condition))}`, headers: bearer(admin.token) });
+          expectAnsweredOrRefused(r, `GET ${entity.name} filter ${JSON.stringify(condition).slice(0, 200)}`);
+        }),
+        params,
+      );
+    }
   });
 });
 

@@ -56,6 +56,16 @@ describe('text PostgreSQL cannot hold, and dates it cannot hold, are refused wit
     expect(changedTables(before, await dbChecksum(t.db))).toEqual([]);
   });
 
+  it.each([
+    ['$gt', '9999-12-31T23:59:59.999Z', 0],
+    ['$lte', '9999-12-31T23:59:59.999Z', 1],
+    ['$eq', '9999-12-31T23:59:59.999Z', 0],
+  ])('a date-time filter at the last millisecond of year 9999 (%s) is answered, not a 500', async (op, value, expected) => {
+    const r = await inject({ method: 'GET', url: filter({ $and: [{ id: existing }, { updatedAt: { [op]: value } }] }) });
+    expect(r.statusCode).toBe(200);
+    expect((r.json() as { total: number }).total).toBe(expected);
+  });
+
   it('text with paired surrogates, RTL marks and combining characters is stored exactly as sent', async () => {
     const text = 'Grüße 😀 \u202Eשלום\u202C e\u0301 \u{10FFFF}';
     const r = await inject({ method: 'POST', url: '/api/data/contact', payload: { ...sampleValues(contact, refs), [textField()]: text } });
