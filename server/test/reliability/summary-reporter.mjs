@@ -36,7 +36,7 @@ export default class ReliabilitySummaryReporter {
     const files = [...new Set(lines.map((l) => l.file))].sort().join(', ');
     const mode = process.env.CARDO_RELIABILITY === 'long' ? 'long' : 'small';
     const out = [`\nReliability summary (${mode} scale; ${files})`];
-    for (const [key, label] of FIGURES) out.push(`  ${label.padEnd(68)} ${total[key]}`);
+    for (const [key, label] of FIGURES) out.push(`  ${label.padEnd(76)} ${total[key]}`);
     process.stdout.write(`${out.join('\n')}\n`);
   }
 }
