@@ -66,6 +66,12 @@ describe('text PostgreSQL cannot hold, and dates it cannot hold, are refused wit
     expect((r.json() as { total: number }).total).toBe(expected);
   });
 
+  it('a JSON null body to studio apply is refused, not taken as {} (which applies the metadata)', async () => {
+    const r = await inject({ method: 'POST', url: '/api/studio/apply', payload: 'null', headers: { 'content-type': 'application/json' } });
+    expect(r.statusCode).toBe(400);
+    expect(problemFaults(r)).toEqual([]);
+  });
+
   it('text with paired surrogates, RTL marks and combining characters is stored exactly as sent', async () => {
     const text = 'Grüße 😀 \u202Eשלום\u202C e\u0301 \u{10FFFF}';
     const r = await inject({ method: 'POST', url: '/api/data/contact', payload: { ...sampleValues(contact, refs), [textField()]: text } });
