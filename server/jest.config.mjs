@@ -20,6 +20,8 @@ const common = {
 export default {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // test/reliability/* (in the unit project) report their figures; this prints their sum at the end.
+  reporters: ['default', '<rootDir>/test/reliability/summary-reporter.mjs'],
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>', '<rootDir>/../runtime-ui/src'], testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/../runtime-ui/src/**/*.test.ts'], testPathIgnorePatterns: ['/test/smoke/', '/test/browser/'] },
     // The runtime UI in Debian's Chromium against the real server (playwright-core; needs a built UI).

@@ -5,6 +5,7 @@ import type { CompiledModel } from '../compile/compile.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { CardoError } from '../errors.js';
+import { unstorableTextPath } from '../expression/values.js';
 import type { RecordWriteHook } from '../records/records.service.js';
 import type { ModelHolder } from '../runtime/model-holder.js';
 import { toProblem } from './problem.js';
@@ -65,13 +66,22 @@ function securityHeaders(request: FastifyRequest, reply: FastifyReply): void {
 /** JSON bodies, refusing keys that could reach an object's prototype (named as such, not as bad JSON). */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
+  let body: unknown;
   try {
-    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    body = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     // secure-json-parse reports forbidden keys as SyntaxErrors too; tell them apart by message.
     if (!/forbidden (prototype|constructor)/.test((error as Error).message)) throw new CardoError('CARDO_ERR_API_BAD_JSON', `The request body is not valid JSON: ${(error as Error).message}`);
     throw new CardoError('CARDO_ERR_API_VALIDATION', 'The body uses a forbidden key (__proto__ or constructor.prototype).', { errors: [{ path: '', message: 'Forbidden key.' }] });
   }
+  assertStorableText(body, '');
+  return body;
+}
+
+/** Text with NUL or an unpaired surrogate cannot be stored or searched: refuse it as bad input, not as a 500. */
+export function assertStorableText(value: unknown, base: string): void {
+  const path = unstorableTextPath(value, base);
+  if (path !== undefined) throw new CardoError('CARDO_ERR_API_VALIDATION', `${path || '(body)'}: text must not contain NUL characters or unpaired surrogates.`, { errors: [{ path, message: 'Contains a NUL character or an unpaired surrogate.' }] });
 }
 
 /** The Fastify app with the shared behaviour every route relies on, and the given route modules. */
@@ -110,6 +120,8 @@ export async function buildApp(deps: AppDeps, routes: readonly RoutePlugin[], op
     request.model = deps.models.current;
     const query = request.url.indexOf('?');
     if (query >= 0 && request.url.length - query - 1 > QUERY_LIMIT) throw new CardoError('CARDO_ERR_API_URI_TOO_LONG', `The query string is over ${QUERY_LIMIT} bytes.`);
+    assertStorableText(request.query, '/query');
+    assertStorableText(request.params, '/params');
   });
   // onSend also runs for answers made by the error and not-found handlers.
   app.addHook('onSend', async (request, reply, payload) => {

@@ -144,3 +144,33 @@ export function toText(value: unknown): string {
   if (Array.isArray(value)) return value.map(toText).join(', ');
   return '';
 }
+
+/** NUL (PostgreSQL text cannot hold it) or a UTF-16 surrogate without its pair (not Unicode text). */
+const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorableText(text: string): boolean {
+  return !text.includes('\u0000') && !LONE_SURROGATE_RE.test(text);
+}
+
+/**
+ * The JSON pointer of the first string (value or key) in `value` that is not storable text,
+ * or undefined. Iterative, so a deeply nested body cannot exhaust the stack.
+ */
+export function unstorableTextPath(value: unknown, base = ''): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, base]];
+  while (stack.length > 0) {
+    const [current, path] = stack.pop() as [unknown, string];
+    if (typeof current === 'string') {
+      if (!isStorableText(current)) return path;
+    } else if (Array.isArray(current)) {
+      current.forEach((item, i) => stack.push([item, `${path}/${i}`]));
+    } else if (typeof current === 'object' && current !== null) {
+      for (const [key, item] of Object.entries(current)) {
+        const child = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+        if (!isStorableText(key)) return child;
+        stack.push([item, child]);
+      }
+    }
+  }
+  return undefined;
+}

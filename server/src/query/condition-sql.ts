@@ -231,7 +231,8 @@ function toInstant(value: unknown): string | null {
 }
 
 function plusMs(iso: string, ms: number): string {
-  return new Date(Date.parse(iso) + ms).toISOString();
+  // Past 9999 JS writes an expanded year (+010000-…), which PostgreSQL does not read; it reads 10000-….
+  return new Date(Date.parse(iso) + ms).toISOString().replace(/^\+0*(\d{5,})-/, '$1-');
 }
 
 function castOf(kind: Kind, values: readonly unknown[]): string {

@@ -6,6 +6,7 @@
  */
 import type { EntityModel, FieldModel } from '../compile/compile.js';
 import { CardoError, type FieldError } from '../errors.js';
+import { unstorableTextPath } from '../expression/values.js';
 import type { ListView, QuickFilter } from '../generated/metadata.js';
 
 export const LIST_LIMITS = Object.freeze({
@@ -129,6 +130,8 @@ export function parseListParams(query: Readonly<Record<string, unknown>>, entity
     } else {
       try {
         filter = JSON.parse(text.filter) as unknown;
+        const bad = unstorableTextPath(filter);
+        if (bad !== undefined) c.add('filter', `${bad || 'the condition'}: text must not contain NUL characters or unpaired surrogates`);
       } catch (error) {
         c.add('filter', `is not valid JSON: ${(error as Error).message}`);
       }

@@ -251,6 +251,8 @@ async function runWrite<T>(model: CompiledModel, entity: EntityModel, write: () 
       throw new CardoError('CARDO_ERR_API_VALIDATION', field ? `${field.name}: there is no such ${field.target ?? 'record'}.` : 'A referenced record does not exist.', { errors: field ? [{ path: `/${field.name}`, message: `No ${field.target ?? 'record'} with this id.` }] : [] });
     }
     if (e.code === '22003') throw new CardoError('CARDO_ERR_API_VALIDATION', 'A number is too large for its field.');
+    // 22007/22008: a date PostgreSQL cannot hold (year 0000 passes the JSON Schema date format).
+    if (e.code === '22007' || e.code === '22008') throw new CardoError('CARDO_ERR_API_VALIDATION', 'A date or date-time is outside the range a record can hold.');
     throw error;
   }
 }

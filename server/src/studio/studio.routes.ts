@@ -37,8 +37,9 @@ export const studioRoutes: RoutePlugin = (app, { models, config, target }) => {
 
   app.post<{ Body: { allowDestructive?: boolean } | undefined }>('/api/studio/apply', async (request) => {
     assertStudio(request);
-    const body = request.body ?? {};
-    if (typeof body !== 'object' || Array.isArray(body) || Object.keys(body).some((k) => k !== 'allowDestructive') || (body.allowDestructive !== undefined && typeof body.allowDestructive !== 'boolean')) {
+    // No body means {}; a JSON null is not an object and is refused like any other non-object.
+    const body = request.body === undefined ? {} : request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).some((k) => k !== 'allowDestructive') || (body.allowDestructive !== undefined && typeof body.allowDestructive !== 'boolean')) {
       throw new CardoError('CARDO_ERR_API_VALIDATION', 'The body is {allowDestructive?: boolean}.', { errors: [{ path: '', message: 'Only allowDestructive (boolean) is accepted.' }] });
     }
     const model = await load();
