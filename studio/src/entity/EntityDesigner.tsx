@@ -7,7 +7,7 @@ import type { Entity, Field, MetadataProblem, StudioFile } from '../types.js';
 import { FieldEditor } from './FieldEditor.js';
 import { FormDesigner } from './FormDesigner.js';
 import { ListDesigner } from './ListDesigner.js';
-import { removeField, upsertField } from './entity-edit.js';
+import { fieldUses, removeField, upsertField } from './entity-edit.js';
 
 type Saved = StudioFile & { valid: boolean; problems: MetadataProblem[]; changed: boolean };
 
@@ -100,7 +100,7 @@ export function EntityDesigner({ name }: { name: string }) {
                 <Button size="small" onClick={() => setEditing(f)} data-testid={`field-edit-${f.name}`}>
                   {t('common.edit')}
                 </Button>
-                <Popconfirm title={t('field.removeConfirm', { name: f.name })} onConfirm={() => change(removeField(entity, f.name))} okButtonProps={{ 'data-testid': 'field-remove-confirm' } as ButtonProps}>
+                <Popconfirm title={t('field.removeConfirm', { name: f.name })} description={fieldUses(entity, f.name).length > 0 ? <div data-testid="field-uses" style={{ maxWidth: 420 }}>{t('field.uses')} {fieldUses(entity, f.name).join(', ')}</div> : undefined} onConfirm={() => change(removeField(entity, f.name))} okButtonProps={{ 'data-testid': 'field-remove-confirm' } as ButtonProps}>
                   <Button size="small" danger data-testid={`field-remove-${f.name}`}>
                     {t('common.remove')}
                   </Button>

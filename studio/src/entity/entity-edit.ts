@@ -16,7 +16,34 @@ export function upsertField(entity: Entity, field: Field, previousName?: string)
   return { ...entity, fields };
 }
 
-/** Removes a field and its places on the form and in the lists (columns, grouping, sort). */
+/** Whether a JSON condition tests the field (directly or through a dot path from it). */
+export function conditionMentions(condition: unknown, name: string): boolean {
+  if (Array.isArray(condition)) return condition.some((c) => conditionMentions(c, name));
+  if (typeof condition !== 'object' || condition === null) return false;
+  return Object.entries(condition).some(([key, value]) => key === name || key.startsWith(`${name}.`) || (key.startsWith('$') && conditionMentions(value, name)));
+}
+
+/** Where the entity itself uses a field, as `list:<name>/<what>` and `form:<tab>/<section>` places. */
+export function fieldUses(entity: Entity, name: string): string[] {
+  const uses: string[] = [];
+  const on = (path: string) => path === name || path.startsWith(`${name}.`);
+  for (const tab of entity.form.tabs) for (const section of tab.sections ?? []) if (section.fields.some(on)) uses.push(`form:${tab.name}/${section.name}`);
+  for (const list of entity.lists) {
+    if (list.columns.some(on)) uses.push(`list:${list.name}/columns`);
+    if ((list.groupBy ?? []).some(on)) uses.push(`list:${list.name}/groupBy`);
+    if (list.sort?.split(',').some((p) => on(p.replace(/^-/, '')))) uses.push(`list:${list.name}/sort`);
+    if (conditionMentions(list.filter, name)) uses.push(`list:${list.name}/filter`);
+    (list.quickFilters ?? []).forEach((q) => conditionMentions(q.filter, name) && uses.push(`list:${list.name}/quickFilters/${q.name}`));
+    (list.colorRules ?? []).forEach((r, i) => conditionMentions(r.when, name) && uses.push(`list:${list.name}/colorRules/${i + 1}`));
+  }
+  return uses;
+}
+
+/**
+ * Removes a field and every use of it inside the entity: form places, list columns, grouping
+ * and sort, and the list filters, quick filters and color rules that test it (the designer
+ * lists them before asking). Uses in other files are reported by validation after the save.
+ */
 export function removeField(entity: Entity, name: string): Entity {
   const keep = (path: string) => path !== name && !path.startsWith(`${name}.`);
   const sortKeep = (sort: string | undefined) => {
@@ -34,6 +61,9 @@ export function removeField(entity: Entity, name: string): Entity {
     lists: entity.lists.map((list) => {
       const next = { ...list, columns: list.columns.filter(keep) };
       if (list.groupBy) next.groupBy = list.groupBy.filter(keep);
+      if (conditionMentions(list.filter, name)) delete next.filter;
+      if (list.quickFilters) next.quickFilters = list.quickFilters.filter((q) => !conditionMentions(q.filter, name));
+      if (list.colorRules) next.colorRules = list.colorRules.filter((r) => !conditionMentions(r.when, name));
       const sort = sortKeep(list.sort);
       if (sort === undefined) delete next.sort;
       else next.sort = sort;
