@@ -5,24 +5,12 @@ import { Alert, Button, Card, Input, InputNumber, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../i18n.js';
 import type { Field } from '../types.js';
-import { fromCondition, OPERATORS, toCondition, type ConditionNode, type GroupNode, type JsonCondition, type Operator, type RuleNode } from './condition-model.js';
+import { fromCondition, operatorsFor, toCondition, type ConditionNode, type GroupNode, type JsonCondition, type Operator, type RuleNode } from './condition-model.js';
 
 /** A field a condition can test: the entity's fields and the system fields every record has. */
 export type ConditionField = Pick<Field, 'name' | 'label' | 'type' | 'options'>;
 
 const NUMERIC = new Set(['integer', 'decimal', 'money', 'percent']);
-const ORDERED = new Set([...NUMERIC, 'date', 'datetime', 'string', 'text']);
-const TEXT = new Set(['string', 'text', 'email', 'phone', 'url']);
-
-/** The operators that apply to a field type (the server checks the same: CARDO_ERR_META_CONDITION_OPERATOR). */
-export function operatorsFor(type: string | undefined): Operator[] {
-  return OPERATORS.filter((op) => {
-    if (op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') return type === undefined || ORDERED.has(type);
-    if (op === '$contains' || op === '$startsWith') return type === undefined || TEXT.has(type) || type === 'multiEnum';
-    if (op === '$in' || op === '$nin') return type !== 'boolean';
-    return true;
-  });
-}
 
 const OPERATOR_LABEL: Record<Operator, string> = { $eq: '=', $ne: '≠', $in: 'in', $nin: 'not in', $gt: '>', $gte: '≥', $lt: '<', $lte: '≤', $contains: 'contains', $startsWith: 'starts with', $null: 'is empty' };
 
@@ -131,7 +119,8 @@ function RuleEditor({ rule, fields, onChange, onRemove }: { rule: RuleNode; fiel
         value={rule.field || undefined}
         onChange={(name: string) => {
           const next = fields.find((f) => f.name === name);
-          const op = operatorsFor(next?.type).includes(rule.op) ? rule.op : '$eq';
+          const allowed = operatorsFor(next?.type);
+          const op = allowed.includes(rule.op) ? rule.op : (allowed[0] ?? '$null');
           onChange({ kind: 'rule', field: name, op, value: defaultValue(next, op) });
         }}
         options={fields.map((f) => ({ value: f.name, label: `${label(f.label, f.name)} (${f.name})` }))}

@@ -30,17 +30,51 @@ function ruleToCondition(rule: RuleNode): JsonCondition {
   return { [rule.field]: rule.op === '$eq' ? rule.value : { [rule.op]: rule.value } };
 }
 
-/** The JSON condition of a group: an `all` group of rules on distinct fields is one object. */
+const NUMERIC = new Set(['integer', 'decimal', 'money', 'percent']);
+const ORDERED = new Set([...NUMERIC, 'date', 'datetime', 'string']);
+const TEXT = new Set(['string', 'text', 'email', 'phone', 'url']);
+
+/**
+ * The operators the builder offers for a field type: those the server's condition check
+ * accepts (server/src/condition/condition.ts, operatorApplies; a test holds them together).
+ */
+export function operatorsFor(type: string | undefined): Operator[] {
+  const multi = type === 'multiEnum';
+  return OPERATORS.filter((op) => {
+    if (type === undefined || op === '$null') return true;
+    if (op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') return ORDERED.has(type);
+    if (op === '$contains') return multi || TEXT.has(type);
+    if (op === '$startsWith') return TEXT.has(type);
+    return !multi && type !== 'file' && !(type === 'boolean' && (op === '$in' || op === '$nin'));
+  });
+}
+
+/** Rules of an `all` group as one object, as a hand-written condition would be; null when they do not fit one. */
+function mergeRules(rules: readonly RuleNode[]): JsonCondition | null {
+  const out: Record<string, unknown> = {};
+  for (const rule of rules) {
+    if (!Object.hasOwn(out, rule.field)) {
+      Object.assign(out, ruleToCondition(rule));
+      continue;
+    }
+    // Several operators on one field share its object ({amount: {$gte: 1, $lt: 9}}); equality cannot.
+    const existing = out[rule.field];
+    if (rule.op === '$eq' || typeof existing !== 'object' || existing === null || Array.isArray(existing) || rule.op in existing) return null;
+    out[rule.field] = { ...existing, [rule.op]: rule.value };
+  }
+  return out;
+}
+
+/** The JSON condition of a node: `all` groups of rules become one object where they can. */
 export function toCondition(node: ConditionNode): JsonCondition {
   if (node.kind === 'rule') return ruleToCondition(node);
-  const parts = node.children.filter((c) => c.kind === 'rule' ? c.field !== '' : c.children.length > 0).map(toCondition);
+  const live = node.children.filter((c) => (c.kind === 'rule' ? c.field !== '' : c.children.length > 0));
+  const parts = live.map(toCondition);
   if (parts.length === 0) return {};
   if (parts.length === 1) return parts[0] as JsonCondition;
   if (node.match === 'any') return { $or: parts };
-  const rules = node.children.filter((c): c is RuleNode => c.kind === 'rule' && c.field !== '');
-  const distinct = new Set(rules.map((r) => r.field)).size === rules.length;
-  if (rules.length === parts.length && distinct && rules.every((r) => !r.field.startsWith('$'))) return Object.assign({}, ...parts) as JsonCondition;
-  return { $and: parts };
+  const merged = live.every((c) => c.kind === 'rule') ? mergeRules(live as RuleNode[]) : null;
+  return merged ?? { $and: parts };
 }
 
 /** The builder's model of a condition, or null when it uses what the builder does not edit ($not, raw arrays). */
