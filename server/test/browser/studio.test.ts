@@ -37,11 +37,19 @@ async function studioSignIn(login: string): Promise<Page> {
   return p;
 }
 
-/** Picks an option of an antd Select by typing into it (every select of the studio is searchable or short). */
-async function choose(select: Locator, text: string, option = text): Promise<void> {
+/**
+ * Picks the option of an antd Select whose text matches `option` exactly, typing `text` to
+ * filter first; waits for the list to open and to close, so a slow page cannot race it.
+ */
+async function choose(select: Locator, text: string, option: string | RegExp = text): Promise<void> {
+  const exact = typeof option === 'string' ? new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : option;
+  const dropdown = page.locator('.ant-select-dropdown:visible');
   await select.click();
+  await dropdown.waitFor();
   await page.keyboard.type(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  const item = dropdown.locator('.ant-select-item-option').filter({ hasText: exact });
+  await item.first().click();
+  await dropdown.waitFor({ state: 'hidden' });
 }
 
 beforeAll(async () => {
@@ -84,6 +92,7 @@ describe('studio', () => {
     await page.getByTestId('field-add').click();
     await page.getByTestId('field-name').fill('loyaltyLevel');
     await choose(page.getByTestId('field-type'), 'enum');
+    await page.getByTestId('option-add').waitFor();
     await page.getByTestId('field-label-en').fill('Loyalty level');
     await page.getByTestId('field-label-ru').fill('Уровень лояльности');
     const options = [['gold', 'Gold', 'Золото', '#faad14'], ['silver', 'Silver', 'Серебро', '#8c8c8c'], ['bronze', 'Bronze', 'Бронза', '#ad6800']] as const;
@@ -100,12 +109,12 @@ describe('studio', () => {
 
     // On the form's first section.
     await page.getByTestId('tab-form').click();
-    await choose(page.getByTestId('section-add-main-general'), 'loyaltyLevel');
+    await choose(page.getByTestId('section-add-main-general'), 'loyaltyLevel', /\(loyaltyLevel\)$/);
     await page.locator('[data-testid="section-main-general"] [data-testid="section-field-loyaltyLevel"]').waitFor();
 
     // In the first list's columns, with a color rule moved to the top (the first match wins).
     await page.getByTestId('tab-lists').click();
-    await choose(page.getByTestId('list-add-column'), 'loyaltyLevel');
+    await choose(page.getByTestId('list-add-column'), 'loyaltyLevel', /\(loyaltyLevel\)$/);
     await page.getByTestId('list-column-loyaltyLevel').waitFor();
     const rulesBefore = await page.locator('[data-testid^="color-rule-"]').count();
     await page.getByTestId('list-add-rule').click();
@@ -115,9 +124,8 @@ describe('studio', () => {
     await page.getByTestId('rule-color-0').fill('#d4b106');
     const condition = page.getByTestId('rule-condition-0');
     await condition.getByTestId('condition-add-rule').click();
-    await choose(condition.getByTestId('condition-field'), 'loyaltyLevel');
+    await choose(condition.getByTestId('condition-field'), 'loyaltyLevel', /\(loyaltyLevel\)$/);
     await choose(condition.getByTestId('condition-value'), 'Gold');
-    await page.keyboard.press('Escape');
     await screenshot(page, 'studio-entity-designer-lists');
 
     await page.getByTestId('entity-save').click();
@@ -162,6 +170,7 @@ describe('studio', () => {
 
     // Git: the diff shows this change, in this file only; commit it.
     await page.goto(`${server.url}/studio/git`);
+    await page.getByTestId('git-status').waitFor();
     const diff = await page.getByTestId('git-diff').textContent();
     expect(diff).toContain('+++ b/entities/counterparty.json');
     expect(diff).toContain('"name": "loyaltyLevel"');

@@ -17,8 +17,10 @@ export function GitPage() {
   const load = useCallback(async () => {
     setError(null);
     try {
-      setStatus(await api<GitStatus>('GET', '/api/studio/git/status'));
-      setDiff((await api<{ diff: string }>('GET', '/api/studio/git/diff')).diff);
+      // Set together, so the page never shows a status with the diff of before.
+      const [nextStatus, nextDiff] = await Promise.all([api<GitStatus>('GET', '/api/studio/git/status'), api<{ diff: string }>('GET', '/api/studio/git/diff')]);
+      setDiff(nextDiff.diff);
+      setStatus(nextStatus);
     } catch (e) {
       setError(e instanceof ApiError && e.code === 'CARDO_ERR_STUDIO_NOT_GIT' ? t('git.notRepo') : e instanceof Error ? e.message : String(e));
     }
