@@ -23,7 +23,7 @@ export default {
   // test/reliability/* (in the unit project) report their figures; this prints their sum at the end.
   reporters: ['default', '<rootDir>/test/reliability/summary-reporter.mjs'],
   projects: [
-    { ...common, displayName: 'unit', roots: ['<rootDir>', '<rootDir>/../runtime-ui/src'], testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/../runtime-ui/src/**/*.test.ts'], testPathIgnorePatterns: ['/test/smoke/', '/test/browser/'] },
+    { ...common, displayName: 'unit', roots: ['<rootDir>', '<rootDir>/../runtime-ui/src', '<rootDir>/../studio/src'], testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/../runtime-ui/src/**/*.test.ts', '<rootDir>/../studio/src/**/*.test.ts'], testPathIgnorePatterns: ['/test/smoke/', '/test/browser/'] },
     // The runtime UI in Debian's Chromium against the real server (playwright-core; needs a built UI).
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
     { ...common, displayName: 'smoke', testMatch: ['<rootDir>/test/smoke/**/*.test.ts'] },

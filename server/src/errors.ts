@@ -81,6 +81,16 @@ export const ERRORS = {
   CARDO_ERR_TASK_CLOSED: { status: 409, message: 'The task is already completed or cancelled.' },
   CARDO_ERR_TASK_NOT_YOURS: { status: 403, message: 'The task is neither assigned nor offered to you.' },
 
+  // Studio (metadata files and git)
+  CARDO_ERR_STUDIO_PATH: { status: 400, message: 'The path is not a file inside the metadata directory.' },
+  CARDO_ERR_STUDIO_FILE_NOT_FOUND: { status: 404, message: 'There is no such metadata file.' },
+  CARDO_ERR_STUDIO_BINARY: { status: 415, message: 'The file is binary; the studio does not write it as text.' },
+  CARDO_ERR_STUDIO_NOT_AN_OBJECT: { status: 400, message: 'A metadata JSON file holds one JSON object.' },
+  CARDO_ERR_STUDIO_STALE: { status: 412, message: 'The file was changed since it was read; reload it and edit again.' },
+  CARDO_ERR_STUDIO_NOT_GIT: { status: 409, message: 'The metadata directory is not in a git repository.' },
+  CARDO_ERR_STUDIO_NOTHING_TO_COMMIT: { status: 409, message: 'There are no metadata changes to commit.' },
+  CARDO_ERR_STUDIO_GIT: { status: 409, message: 'git refused the operation; see the detail.' },
+
   // Exports and saved list views
   CARDO_ERR_EXPORT_TOO_LARGE: { status: 400, message: 'The export has more rows than allowed; narrow the filter.' },
   CARDO_ERR_VIEW_LIMIT: { status: 400, message: 'You have as many saved views of this list as allowed; delete one first.' },

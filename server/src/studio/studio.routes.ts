@@ -4,6 +4,22 @@ import { loadModel } from '../compile/load-model.js';
 import { CardoError } from '../errors.js';
 import { applyMigration } from '../plan/apply.js';
 import { planMigration } from '../plan/plan.js';
+import { listStudioFiles, problemsOf, readStudioFile, writeStudioFile, type StudioWrite } from './studio-files.js';
+import { gitCommit, gitDiff, gitStatus } from './studio-git.js';
+
+const putBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  properties: { json: {}, content: { type: 'string' } },
+} as const;
+const commitBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['message'],
+  properties: { message: { type: 'string', minLength: 1, maxLength: 5000, pattern: '\\S' } },
+} as const;
 
 /** Studio and administrators only: roles with studio: true or admin: true. */
 function assertStudio(request: FastifyRequest): void {
@@ -21,6 +37,45 @@ export const studioRoutes: RoutePlugin = (app, { models, config, target }) => {
     if (!model) throw new CardoError('CARDO_ERR_META_INVALID', `${problems.length} problem(s) in the metadata.`, { extra: { problems } });
     return model;
   };
+
+  // The metadata tree and its files (DESIGN §5). Paths are relative to the metadata directory.
+  app.get('/api/studio/files', async (request) => {
+    assertStudio(request);
+    return { files: await listStudioFiles(config.metadataDir) };
+  });
+
+  app.get<{ Params: { '*': string } }>('/api/studio/files/*', async (request) => {
+    assertStudio(request);
+    const file = await readStudioFile(config.metadataDir, request.params['*']);
+    const { problems } = await loadModel(config.metadataDir);
+    return { ...file, problems: problemsOf(problems, file.path) };
+  });
+
+  // Saving a draft that does not validate is allowed (its problems come back); publishing is not.
+  app.put<{ Params: { '*': string }; Body: StudioWrite }>('/api/studio/files/*', { schema: { body: putBody } }, async (request, reply) => {
+    assertStudio(request);
+    const ifMatch = request.headers['if-match'];
+    const { file, created, changed } = await writeStudioFile(config.metadataDir, request.params['*'], request.body, typeof ifMatch === 'string' ? ifMatch : undefined);
+    const { problems } = await loadModel(config.metadataDir);
+    reply.status(created ? 201 : 200);
+    return { ...file, changed, valid: problems.length === 0, problems };
+  });
+
+  app.get('/api/studio/git/status', async (request) => {
+    assertStudio(request);
+    return gitStatus(config.metadataDir);
+  });
+
+  app.get('/api/studio/git/diff', async (request) => {
+    assertStudio(request);
+    return { diff: await gitDiff(config.metadataDir) };
+  });
+
+  app.post<{ Body: { message: string } }>('/api/studio/git/commit', { schema: { body: commitBody } }, async (request) => {
+    assertStudio(request);
+    const user = request.user;
+    return gitCommit(config.metadataDir, request.body.message.trim(), { name: user?.fullName || user?.login || 'Cardo studio', email: `${user?.login ?? 'studio'}@cardo.invalid` });
+  });
 
   app.post('/api/studio/validate', async (request) => {
     assertStudio(request);

@@ -1,0 +1,44 @@
+import { Menu, type MenuProps } from 'antd';
+import { useLocation, useNavigate } from 'react-router-dom';
+import { useI18n } from './i18n.js';
+import type { MessageKey } from './messages.js';
+import { useSession } from './session.js';
+import type { StudioFileEntry } from './types.js';
+
+/** The explorer's groups, in the order a consultant thinks of the application. */
+const GROUPS: ReadonlyArray<{ key: string; kinds: ReadonlyArray<StudioFileEntry['kind']>; label: MessageKey }> = [
+  { key: 'entity', kinds: ['entity'], label: 'explorer.entity' },
+  { key: 'workflow', kinds: ['workflow'], label: 'explorer.workflow' },
+  { key: 'notification', kinds: ['notification'], label: 'explorer.notification' },
+  { key: 'automation', kinds: ['automation'], label: 'explorer.automation' },
+  { key: 'calendar', kinds: ['calendar'], label: 'explorer.calendar' },
+  { key: 'report', kinds: ['report'], label: 'explorer.report' },
+  { key: 'template', kinds: ['template', 'templateDocx'], label: 'explorer.template' },
+];
+
+/** Where a file opens: entities in the designer, every other text file in the file editor. */
+export function routeOf(file: StudioFileEntry): string {
+  return file.kind === 'entity' ? `/entities/${file.name}` : `/files/${file.path}`;
+}
+
+export function Explorer() {
+  const { t } = useI18n();
+  const { files } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const items: MenuProps['items'] = [
+    ...GROUPS.map((group) => ({
+      key: group.key,
+      label: `${t(group.label)} (${files.filter((f) => group.kinds.includes(f.kind)).length})`,
+      children: files
+        .filter((f) => group.kinds.includes(f.kind))
+        .map((f) => ({ key: routeOf(f), label: <span data-testid={`explorer-${f.path}`}>{f.kind === 'templateDocx' ? `${f.name}.docx` : f.name}</span>, disabled: f.kind === 'templateDocx' })),
+    })),
+    { key: '/files/roles.json', label: <span data-testid="explorer-roles.json">{t('explorer.roles')}</span> },
+    { key: '/files/app.json', label: t('explorer.app') },
+    { type: 'divider' },
+    { key: '/publish', label: <span data-testid="nav-publish">{t('explorer.publish')}</span> },
+    { key: '/git', label: <span data-testid="nav-git">{t('explorer.git')}</span> },
+  ];
+  return <Menu mode="inline" items={items} selectedKeys={[location.pathname]} defaultOpenKeys={['entity']} onClick={(e) => navigate(e.key)} data-testid="explorer" />;
+}
