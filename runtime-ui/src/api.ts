@@ -21,6 +21,9 @@ export class ApiError extends Error {
   get status(): number {
     return this.problem.status;
   }
+  get code(): string | undefined {
+    return this.problem.code;
+  }
 }
 
 /** Called on any 401, so the app can show the login page. */
