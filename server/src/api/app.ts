@@ -131,7 +131,11 @@ export async function buildApp(deps: AppDeps, routes: readonly RoutePlugin[], op
 
   app.setErrorHandler(async (error, request, reply) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    // 503: the database is away (an outage, a restart) — expected, logged without a stack.
+    if (problem.status === 503) {
+      request.log.warn({ code: problem.code, cause: (error as { cause?: { message?: string } }).cause?.message }, problem.title);
+      void reply.header('retry-after', '2');
+    } else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code }, problem.title);
     return reply.status(problem.status).type('application/problem+json').send(problem);
   });

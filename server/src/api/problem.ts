@@ -1,4 +1,5 @@
 import type { FastifyError } from 'fastify';
+import { isDatabaseUnavailable } from '../db/db.js';
 import { CardoError, ERRORS, type ErrorCode, type FieldError } from '../errors.js';
 
 export interface ProblemBody {
@@ -32,6 +33,8 @@ export function toProblem(error: unknown): ProblemBody {
     }));
     return body('CARDO_ERR_API_VALIDATION', errors.map((x) => `${x.path || '(body)'}: ${x.message}`).join('; '), errors);
   }
+  // A lost database reached by a path other than Db (pg-boss, the ORM of a schema change).
+  if (isDatabaseUnavailable(error)) return body('CARDO_ERR_API_UNAVAILABLE', 'The database does not answer; try again shortly.');
   const mapped = e.code ? FASTIFY_CODES[e.code] : undefined;
   if (mapped) return body(mapped, e.message);
   if (e.statusCode === 400 && /prototype|__proto__|constructor/i.test(e.message ?? '')) return body('CARDO_ERR_API_VALIDATION', 'The body uses a forbidden key (__proto__ or constructor).', [{ path: '', message: 'Forbidden key __proto__ or constructor.' }]);

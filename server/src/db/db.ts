@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config } from '../config.js';
 import pg from 'pg';
+import { CardoError } from '../errors.js';
 
 /** The one database interface the runtime uses: PostgreSQL through pg, or embedded PGlite. */
 export interface Db {
@@ -97,8 +98,47 @@ export async function openConfiguredDb(config: Pick<Config, 'databaseUrl' | 'dat
   return openDb({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), max });
 }
 
+// SQLSTATEs that mean "the database is not there right now", not "this statement is wrong":
+// class 08 (connection exception), 57P01–57P03 (shut down, crashed, starting up), 53300
+// (too many connections).
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// pg reports a dropped or unusable connection with these messages and no code.
+const UNAVAILABLE_MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed and is not queryable)/;
+
+/** Whether an error says the database cannot be reached (rather than that the statement failed). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof CardoError) return error.code === 'CARDO_ERR_API_UNAVAILABLE';
+  const e = error as { code?: unknown; message?: unknown; errors?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && (UNAVAILABLE_STATES.test(e.code) || UNAVAILABLE_ERRNOS.has(e.code))) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  // Node's AggregateError (a refused connection to each address of localhost).
+  return Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((inner) => isDatabaseUnavailable(inner));
+}
+
+/** The error a caller sees: a lost database becomes CARDO_ERR_API_UNAVAILABLE (503), the rest as it was. */
+function unavailable(error: unknown): unknown {
+  if (error instanceof CardoError || !isDatabaseUnavailable(error)) return error;
+  return new CardoError('CARDO_ERR_API_UNAVAILABLE', 'The database does not answer; try again shortly.', { cause: error });
+}
+
+/**
+ * A statement that only reads, so sending it again after the connection broke under it
+ * cannot do anything twice. Deliberately narrow: one SELECT with no locking clause.
+ */
+export function isRetryableRead(sql: string): boolean {
+  return /^\s*SELECT\b/i.test(sql) && !/\b(INSERT|UPDATE|DELETE|MERGE|FOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)|nextval|setval|set_config|pg_advisory\w*|pg_notify)\b/i.test(sql);
+}
+
 function openPostgres(url: string, options: DbOptions): Db {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: pgTypes as pg.CustomTypesConfig });
+  // A connection attempt that hangs (a database behind a dropped route) fails in 5 s instead
+  // of holding the request forever.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5000, types: pgTypes as pg.CustomTypesConfig });
+  // An idle connection the database dropped (a restart, an administrator's kill): the pool
+  // discards it and opens a new one on demand. Without a listener the 'error' event would
+  // crash the process.
+  pool.on('error', () => undefined);
   if (options.schema) {
     const setPath = `SET search_path TO ${quoteIdent(options.schema)}, public`;
     pool.on('connect', (client) => void client.query(setPath));
@@ -108,9 +148,32 @@ function openPostgres(url: string, options: DbOptions): Db {
     (options?.prepared ? await client.query<R>({ name: statementName(sql), text: sql, values: params as unknown[] }) : await client.query<R>(sql, params as unknown[])).rows;
   return {
     kind: 'postgres',
-    query: (sql, params, options) => run(pool, sql, params, options),
+    async query(sql, params, options) {
+      try {
+        return await run(pool, sql, params, options);
+      } catch (error) {
+        // A pooled connection that died since its last use (the database restarted): a read
+        // is sent once more, on a fresh connection; a write is not (it may have committed).
+        if (!isDatabaseUnavailable(error) || !isRetryableRead(sql)) throw unavailable(error);
+        try {
+          return await run(pool, sql, params, options);
+        } catch (again) {
+          throw unavailable(again);
+        }
+      }
+    },
     async transaction(fn, options) {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw unavailable(error);
+      }
+      // While checked out the pool does not listen to the connection: a drop would surface as
+      // an unhandled 'error' event. The failing query rejects on its own.
+      const ignore = () => undefined;
+      client.on('error', ignore);
+      let broken: Error | undefined;
       try {
         const applied = new Map<string, string>();
         const initial = pendingSettings(applied, options?.settings);
@@ -130,10 +193,13 @@ function openPostgres(url: string, options: DbOptions): Db {
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        if (isDatabaseUnavailable(error)) broken = error as Error;
+        else await client.query('ROLLBACK').catch((rollback: unknown) => void (broken = rollback as Error));
+        throw unavailable(error);
       } finally {
-        client.release();
+        client.removeListener('error', ignore);
+        // A connection that failed is destroyed, not handed to the next request.
+        client.release(broken);
       }
     },
     close: () => pool.end(),

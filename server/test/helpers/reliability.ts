@@ -21,6 +21,8 @@ export const SEED = Number(process.env.CARDO_RELIABILITY_SEED ?? 20261127);
 export interface ReliabilityFigures {
   inputsTried: number;
   faultsInjected: number;
+  /** PostgreSQL stopped (pg_ctl stop -m immediate) under load and started again; also counted in faultsInjected. */
+  databaseOutages: number;
   writesAcknowledged: number;
   writesFound: number;
   duplicatesFound: number;
