@@ -17,6 +17,7 @@ import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import fastJson from 'fast-json-stringify';
 import { DEFAULT_DATABASE_URL } from './lib/db.mjs';
+import { defineScenarios } from './scenarios/index.mjs';
 
 // ---- the table, written out by hand -------------------------------------------------------
 
@@ -172,6 +173,9 @@ const AUDIT_SQL = `INSERT INTO sys_audit (id, created_at, updated_at, created_by
 const SELECT_COLUMNS = FIELDS.map(([f, c]) => `"t"."${c}" AS "${f}"`).join(', ');
 const FILTERABLE = { owner: 'uuid', status: 'text', industry: 'text', segment: 'text', source: 'text', preferredChannel: 'text', brand: 'text', inn: 'text' };
 const SORTABLE = new Set(['createdAt', 'updatedAt', 'brand', 'legalName', 'inn', 'status', 'industry', 'segment', 'phone', 'email', 'source']);
+/** The searchable fields of counterparty.json, in order: the quick search `q` looks in these. */
+const SEARCH_COLUMNS = ['brand', 'legal_name', 'inn', 'phone', 'phone2', 'email'];
+const escapeLike = (text) => text.replace(/[\\%_]/g, '\\$&');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ---- the server ---------------------------------------------------------------------------
@@ -301,9 +305,14 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
         where.push(`("t"."${COLUMN[field]}" = $${params.length}::${type})`);
       }
     }
+    let search = '';
+    if (q.q !== undefined) {
+      params.push(`%${escapeLike(String(q.q))}%`);
+      search = ` AND (${SEARCH_COLUMNS.map((c) => `"t"."${c}" ILIKE $${params.length}::text`).join(' OR ')})`;
+    }
     const countParams = [...params];
-    // The runtime's shape: the access scope, AND the filter's terms (parenthesized together when several).
-    const whereSql = ` WHERE ${scope}${where.length === 0 ? '' : ` AND ${where.length === 1 ? where[0] : `(${where.join(' AND ')})`}`}`;
+    // The runtime's shape: the access scope, AND the filter's terms (parenthesized together when several), AND the search.
+    const whereSql = ` WHERE ${scope}${where.length === 0 ? '' : ` AND ${where.length === 1 ? where[0] : `(${where.join(' AND ')})`}`}${search}`;
     const whens = COLOR_RULES.map((rule) => {
       params.push(rule.status);
       return `WHEN ("t"."status" = $${params.length}::text) THEN ${COLOR_RULES.indexOf(rule)}`;
@@ -449,6 +458,10 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     reply.header('etag', `"${record.version}"`);
     return record;
   });
+
+  // Endpoints a scenario module brings along (bench/scenarios/index.mjs: baselineRoutes), so
+  // a new scenario adds its hand-written counterpart in its own file.
+  for (const scenario of defineScenarios()) await scenario.baselineRoutes?.(app, { pool, query, prepared, transaction, HttpError, ownersFor, scopeSql });
 
   app.addHook('onClose', () => pool.end());
   return {

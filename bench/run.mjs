@@ -18,8 +18,8 @@ import { BENCH_DIR, distDir, loadCompiledModel } from './lib/dist.mjs';
 import { DEFAULT_DATABASE_URL, writeMarker } from './lib/db.mjs';
 import { createGenerators } from './lib/generate.mjs';
 import { mergeRuns, percentile, runLoad, runSequential } from './lib/load.mjs';
-import { loginHttp } from './lib/runtime.mjs';
-import { defineScenarios } from './lib/scenarios.mjs';
+import { ADMIN_LOGIN, ADMIN_PASSWORD, loginHttp } from './lib/runtime.mjs';
+import { defineScenarios } from './scenarios/index.mjs';
 import { explainAll, printExplainSummary, sampleUser } from './explain.mjs';
 import { seed } from './seed.mjs';
 
@@ -36,11 +36,13 @@ const { values: opt } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     json: { type: 'string' },
     'no-explain': { type: 'boolean', default: false },
+    long: { type: 'boolean', default: false },
+    'memory-requests': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (opt.help) {
-  console.log('npm run bench -- [--scale 1] [--duration 10] [--connections 10] [--warmup 2] [--rounds 2] [--reuse] [--only get,list,…] [--database-url URL] [--cpu-prof] [--json FILE] [--no-explain]');
+  console.log('npm run bench -- [--scale 1] [--duration 10] [--connections 10] [--warmup 2] [--rounds 2] [--reuse] [--only get,list,…] [--database-url URL] [--cpu-prof] [--json FILE] [--no-explain] [--long] [--memory-requests N]');
   process.exit(0);
 }
 
@@ -49,6 +51,8 @@ const duration = Number(opt.duration);
 const connections = Number(opt.connections);
 const warmup = Number(opt.warmup);
 const rounds = Math.max(1, Number(opt.rounds));
+// The memory scenario's request count: 100,000 by default, 1,000,000 with --long.
+const memoryRequests = Number(opt['memory-requests'] ?? (opt.long ? 1_000_000 : 100_000));
 const log = (line = '') => process.stderr.write(`${line}\n`);
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const ms = (n) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–');
@@ -140,11 +144,11 @@ function printTable(rows) {
   const header = ['scenario', 'runtime req/s', 'p50 ms', 'p99 ms', 'p50 @1', 'baseline req/s', 'p50 ms', 'p99 ms', 'p50 @1', 'ratio', 'target', 'result'];
   const cells = rows.map((row) => [
     row.title,
-    fmt(row.runtime?.rps, 0),
+    row.figures ?? fmt(row.runtime?.rps, 0),
     ms(row.runtime?.p50),
     ms(row.runtime?.p99),
     row.single ? ms(row.single.runtime.p50) : '–',
-    fmt(row.baseline?.rps, 0),
+    row.baselineFigures ?? fmt(row.baseline?.rps, 0),
     ms(row.baseline?.p50),
     ms(row.baseline?.p99),
     row.single ? ms(row.single.baseline.p50) : '–',
@@ -187,8 +191,22 @@ async function main() {
     const gen = await createGenerators(model, { now: marker.now, count: marker.counterparties, seed: marker.seed });
     const { rows: countRows } = await pool.query('SELECT count(*)::int AS n FROM counterparty');
     const { rows: owners } = await pool.query(`SELECT id FROM sys_user WHERE login LIKE 'bench%' ORDER BY login`);
+    let extraServers = 0;
     const ctx = {
       token,
+      runtime,
+      baseline,
+      results: new Map(),
+      opt: { duration, connections, warmup, rounds, long: opt.long, memoryRequests },
+      log,
+      /** Logs a user in on the runtime (sessions are rows: the baseline accepts the token too). */
+      login: async (login = ADMIN_LOGIN, password = ADMIN_PASSWORD) => {
+        const res = await fetch(`${runtime.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) });
+        if (res.status !== 200) throw new Error(`login of ${login} failed: ${res.status} ${(await res.text()).slice(0, 300)}`);
+        return (await res.json()).token;
+      },
+      /** One more runtime process on the same database (scale-out, memory, apply); the caller stops it. */
+      startRuntime: (env = {}, name = `runtime-${++extraServers + 1}`, nodeArgs = []) => startServer(name, 'lib/serve-runtime.mjs', { env: { ...childEnv, ...env }, execArgv: [...nodeArgs, ...execArgv(name)] }),
       pool,
       gen,
       rows: countRows[0].n,
@@ -202,6 +220,10 @@ async function main() {
     // the servers are idle — a trace records every statement the process issues.
     const ready = [];
     for (const scenario of scenarios) {
+      if (scenario.measure) {
+        ready.push(scenario);
+        continue;
+      }
       const skip = scenario.prepare ? await scenario.prepare(ctx) : undefined;
       if (skip) {
         rows.push({ id: scenario.id, title: scenario.title, target: scenario.target.text, result: `n/a: ${skip}` });
@@ -219,6 +241,22 @@ async function main() {
     }
     for (const scenario of ready) {
       log(`\n▶ ${scenario.title}${scenario.detail ? ` — ${scenario.detail}` : ''}`);
+      if (scenario.measure) {
+        // A measurement of its own (scale-out, memory, apply under load): it returns its row.
+        let row;
+        try {
+          row = await scenario.measure(ctx);
+        } catch (error) {
+          row = { target: '–', result: `FAIL (${String(error?.message ?? error).slice(0, 200)})`, pass: false };
+        }
+        const { samples: _samples, ...kept } = row;
+        const strip = (x) => (x ? (({ latencies: _l, ...rest }) => rest)(x) : x);
+        const full = { id: scenario.id, title: scenario.title, ...kept, runtime: strip(row.runtime), baseline: strip(row.baseline), samples: row.samples };
+        rows.push(full);
+        ctx.results.set(scenario.id, full);
+        log(`  ${row.figures ?? ''}${row.baselineFigures ? ` vs ${row.baselineFigures}` : ''} — ${row.result}${row.detail ? `\n  ${row.detail}` : ''}`);
+        continue;
+      }
       // The measured time is split into rounds in alternating order (baseline, runtime, runtime,
       // baseline…), so a change in background load between the two measurements evens out.
       const once = (server, side, seconds, warm) =>
@@ -243,11 +281,12 @@ async function main() {
         single = { baseline: await oneAtATime(baseline, 'baseline'), runtime: await oneAtATime(runtime, 'runtime') };
         log(`  1 connection: baseline p50 ${ms(single.baseline.p50)} ms, runtime p50 ${ms(single.runtime.p50)} ms (${fmt(single.runtime.rps, 0)} req/s)`);
       }
-      const verdict = scenario.target.judge.call(scenario, r, b, single);
+      const extra = scenario.extra ? await scenario.extra(ctx) : undefined;
+      const verdict = scenario.target.judge.call(scenario, r, b, single, extra);
       const errorsFail = r.failed > 0 || r.ok === 0;
       const figures = ({ latencies: _latencies, ...rest }) => rest;
       if (single) single = { baseline: figures(single.baseline), runtime: figures(single.runtime) };
-      rows.push({
+      const row = {
         id: scenario.id,
         title: scenario.title,
         runtime: figures(r),
@@ -258,7 +297,9 @@ async function main() {
         single,
         result: errorsFail ? `FAIL (${r.failed} errors)` : verdict === null ? 'report' : verdict ? 'pass' : 'FAIL',
         pass: errorsFail ? false : verdict,
-      });
+      };
+      rows.push(row);
+      ctx.results.set(scenario.id, row);
     }
 
     const getScenario = defineScenarios().find((s) => s.id === 'get');
@@ -289,6 +330,7 @@ async function main() {
   console.log(`${marker.counterparties.toLocaleString('en-US')} counterparties, ${marker.contacts.toLocaleString('en-US')} contacts, ${marker.users} users (scale ${marker.scale}; seeded in ${marker.seedSeconds} s); ${duration} s per scenario, ${connections} connections; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at start\n`);
   const order = defineScenarios().map((s) => s.id);
   printTable([...rows].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id)));
+  for (const row of rows.filter((r) => r.detail && (r.figures || r.id === 'scoped'))) console.log(`\n${row.title}: ${row.detail}`);
   const singles = rows.filter((r) => r.single);
   if (singles.length > 0) {
     console.log('\nat 1 connection (no queueing): ' + singles.map((r) => `${r.id} runtime p50 ${ms(r.single.runtime.p50)} ms / baseline ${ms(r.single.baseline.p50)} ms`).join('; '));

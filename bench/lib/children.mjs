@@ -17,6 +17,10 @@ export function startServer(name, modulePath, { env = {}, args = [], execArgv = 
       pending.get(`started-${message.id}`)?.();
       pending.delete(`started-${message.id}`);
     }
+    if (message?.type === 'memory') {
+      pending.get(`memory-${message.id}`)?.(message.usage);
+      pending.delete(`memory-${message.id}`);
+    }
     if (message?.type === 'trace') {
       pending.get(message.id)?.(message.statements);
       pending.delete(message.id);
@@ -52,6 +56,13 @@ export function startServer(name, modulePath, { env = {}, args = [], execArgv = 
           const statements = new Promise((r) => pending.set(id, r));
           child.send({ type: 'trace-stop', id });
           return statements;
+        },
+        /** process.memoryUsage() of the server plus peakRss (VmHWM); after a full GC when `gc` and the child has --expose-gc. */
+        memory({ gc = false } = {}) {
+          const id = nextId++;
+          const answer = new Promise((r) => pending.set(`memory-${id}`, r));
+          child.send({ type: 'memory', id, gc });
+          return answer;
         },
         stop() {
           return new Promise((r) => {

@@ -30,8 +30,8 @@ function summarize(latencies, ok, failed, seconds, errors) {
  * (optional) sees (status, body, context, headers) — the context is per connection, so a
  * request's data can be kept there until its response. Runs `warmup` seconds unmeasured first.
  */
-export async function runLoad({ url, connections, duration, warmup = 0, next, onResponse }) {
-  const run = async (seconds, record) => {
+export async function runLoad({ url, connections, duration, warmup = 0, next, onResponse, amount }) {
+  const run = async (seconds, record, count) => {
     const latencies = [];
     let ok = 0;
     let failed = 0;
@@ -39,7 +39,8 @@ export async function runLoad({ url, connections, duration, warmup = 0, next, on
     const instance = autocannon({
       url,
       connections,
-      duration: seconds,
+      // A number of requests instead of a time, when `amount` is given (the memory scenario).
+      ...(count ? { amount: count } : { duration: seconds }),
       timeout: 30,
       requests: [
         {
@@ -70,7 +71,7 @@ export async function runLoad({ url, connections, duration, warmup = 0, next, on
     return summarize(latencies, ok, failed, result.duration, [...errors.keys()]);
   };
   if (warmup > 0) await run(warmup, false);
-  return run(duration, true);
+  return run(duration, true, amount);
 }
 
 /** Several measurements of the same thing as one: requests and seconds add up, latencies pool. */

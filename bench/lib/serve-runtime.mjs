@@ -1,9 +1,22 @@
 // Child process: the Cardo runtime as `cardo start` runs it (createRuntime + listen), with
 // CARDO_DEMO=false and LOG_LEVEL=warn, plus an IPC hook to trace the SQL it issues.
+import { readFileSync } from 'node:fs';
 import { openRuntime } from './runtime.mjs';
 
+/** The process's peak resident set (VmHWM, bytes), or NaN off Linux. */
+function peakRss() {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const databaseUrl = process.env.CARDO_BENCH_DATABASE_URL;
-const { runtime } = await openRuntime(databaseUrl, { logger: { level: 'warn' } });
+// CARDO_BENCH_METADATA_DIR: a copy of metadata/ (the apply scenario edits and applies it).
+const env = process.env.CARDO_BENCH_METADATA_DIR ? { CARDO_METADATA_DIR: process.env.CARDO_BENCH_METADATA_DIR } : {};
+const { runtime } = await openRuntime(databaseUrl, { logger: { level: 'warn' }, env });
 
 // Tracing wraps the runtime's Db (and the Db of each transaction); off, it costs nothing.
 let trace = null;
@@ -37,6 +50,11 @@ process.on('message', (message) => {
   if (message?.type === 'trace-stop') {
     process.send({ type: 'trace', id: message.id, statements: trace ?? [] });
     trace = null;
+  }
+  if (message?.type === 'memory') {
+    // After a full collection when the process runs with --expose-gc: what stays reachable.
+    if (message.gc && typeof globalThis.gc === 'function') globalThis.gc();
+    process.send({ type: 'memory', id: message.id, usage: { ...process.memoryUsage(), peakRss: peakRss() } });
   }
   if (message?.type === 'stop') runtime.close().then(() => process.exit(0));
 });
