@@ -327,7 +327,7 @@ async function main() {
 
   const cpu = os.cpus();
   console.log(`\nCardo bench, ${new Date().toISOString().slice(0, 10)} — ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}`);
-  console.log(`${marker.counterparties.toLocaleString('en-US')} counterparties, ${marker.contacts.toLocaleString('en-US')} contacts, ${marker.users} users (scale ${marker.scale}; seeded in ${marker.seedSeconds} s); ${duration} s per scenario, ${connections} connections; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at start\n`);
+  console.log(`${marker.counterparties.toLocaleString('en-US')} counterparties, ${marker.contacts.toLocaleString('en-US')} contacts, ${(marker.deals ?? 0).toLocaleString('en-US')} deals, ${(marker.interactions ?? 0).toLocaleString('en-US')} interactions, ${marker.users} users (scale ${marker.scale}; seeded in ${marker.seedSeconds} s); ${duration} s per scenario, ${connections} connections; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at start\n`);
   const order = defineScenarios().map((s) => s.id);
   printTable([...rows].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id)));
   for (const row of rows.filter((r) => r.detail && (r.figures || r.id === 'scoped'))) console.log(`\n${row.title}: ${row.detail}`);

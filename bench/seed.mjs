@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Seeds the bench database: the runtime creates the schema (applyMigration on start), then
-// 200 users in a department tree, N counterparties and ~3N contacts go in through COPY.
+// 200 users in a department tree, N counterparties, ~3N contacts, 0.3N deals and ~5N interactions go in through COPY.
 //
 //   node bench/seed.mjs [--scale 1] [--database-url postgres://…/cardo_bench] [--reuse]
 //
@@ -86,7 +86,7 @@ export async function seed({ url = DEFAULT_DATABASE_URL, scale = 1, reuse = fals
   const count = Math.max(1, Math.round(FULL_SCALE * scale));
   if (reuse) {
     const marker = await readMarker(url).catch(() => null);
-    if (marker?.complete && marker.counterparties === count) {
+    if (marker?.complete && marker.counterparties === count && marker.interactions !== undefined) {
       log(`reusing ${url}: ${marker.counterparties} counterparties seeded ${marker.seededAt}`);
       return marker;
     }
@@ -112,7 +112,8 @@ export async function seed({ url = DEFAULT_DATABASE_URL, scale = 1, reuse = fals
   const model = await loadCompiledModel();
   const now = Date.now();
   const gen = await createGenerators(model, { now, count, seed: seedValue });
-  const { counterparty: cpEntity, contact: contactEntity } = gen.entities;
+  const { counterparty: cpEntity, contact: contactEntity, deal: dealEntity, interaction: interactionEntity } = gen.entities;
+  const activityTables = [dealEntity, interactionEntity].filter(Boolean);
 
   const { users } = await phase('users', () =>
     withClient(url, async (client) => {
@@ -126,14 +127,19 @@ export async function seed({ url = DEFAULT_DATABASE_URL, scale = 1, reuse = fals
   );
   const ownerIds = users.map((u) => u.id);
 
-  const detached = await withClient(url, (client) => detachIndexes(client, [cpEntity.table, contactEntity.table]));
+  const detached = await withClient(url, (client) => detachIndexes(client, [cpEntity.table, contactEntity.table, ...activityTables.map((e) => e.table)]));
 
   let contacts = 0;
-  await phase(`copy (${count} counterparties + contacts)`, async () => {
+  let deals = 0;
+  let interactions = 0;
+  await phase(`copy (${count} counterparties + contacts, deals, interactions)`, async () => {
     const cpColumns = copyColumns(cpEntity);
     const contactColumns = copyColumns(contactEntity);
     const cpCopy = copyIn(url, cpEntity.table, cpColumns.map((c) => c.column));
     const contactCopy = copyIn(url, contactEntity.table, contactColumns.map((c) => c.column));
+    // Deals and interactions: two more psql processes (5 interactions a counterparty: the biggest table).
+    const activity = activityTables.map((entity) => ({ entity, columns: copyColumns(entity), chunk: '' }));
+    for (const a of activity) a.copy = copyIn(url, a.entity.table, a.columns.map((c) => c.column));
     // Block rules have unique indexes; catching a collision here beats failing at index build.
     const seen = new Map([...cpEntity.duplicateRules, ...contactEntity.duplicateRules].filter((r) => r.action === 'block').map((r) => [r, new Set()]));
     const line = (entity, columns, record) => {
@@ -166,17 +172,25 @@ export async function seed({ url = DEFAULT_DATABASE_URL, scale = 1, reuse = fals
       cpChunk += line(cpEntity, cpColumns, record);
       for (const p of people) contactChunk += line(contactEntity, contactColumns, p);
       contacts += people.length;
+      if (activity.length === 2) {
+        const made = gen.activity(i, record, people);
+        for (const d of made.deals) activity[0].chunk += line(activity[0].entity, activity[0].columns, d);
+        for (const x of made.interactions) activity[1].chunk += line(activity[1].entity, activity[1].columns, x);
+        deals += made.deals.length;
+        interactions += made.interactions.length;
+      }
       if ((i + 1) % CHUNK_ROWS === 0 || i === count - 1) {
-        await Promise.all([cpCopy.write(cpChunk), contactCopy.write(contactChunk)]);
+        await Promise.all([cpCopy.write(cpChunk), contactCopy.write(contactChunk), ...activity.map((a) => a.copy.write(a.chunk))]);
         cpChunk = '';
         contactChunk = '';
+        for (const a of activity) a.chunk = '';
         if (Date.now() - lastReport > 15_000) {
           lastReport = Date.now();
           log(`  ${i + 1} / ${count} counterparties (${seconds(Date.now() - started)})`);
         }
       }
     }
-    await Promise.all([cpCopy.end(), contactCopy.end()]);
+    await Promise.all([cpCopy.end(), contactCopy.end(), ...activity.map((a) => a.copy.end())]);
   });
 
   await phase('indexes and foreign keys', () => reattachIndexes(url, detached));
@@ -184,7 +198,7 @@ export async function seed({ url = DEFAULT_DATABASE_URL, scale = 1, reuse = fals
   // index-only scans rely on, then ANALYZE gives the planner its statistics.
   await phase('vacuum analyze', () =>
     withClient(url, async (client) => {
-      await client.query(`VACUUM (ANALYZE) "${cpEntity.table}", "${contactEntity.table}"`);
+      await client.query(`VACUUM (ANALYZE) ${[cpEntity, contactEntity, ...activityTables].map((e) => `"${e.table}"`).join(', ')}`);
       await client.query('ANALYZE');
       await client.query('CHECKPOINT');
     }),
@@ -195,6 +209,8 @@ export async function seed({ url = DEFAULT_DATABASE_URL, scale = 1, reuse = fals
     scale,
     counterparties: count,
     contacts,
+    deals,
+    interactions,
     users: USERS,
     seed: seedValue,
     now,
@@ -205,7 +221,7 @@ export async function seed({ url = DEFAULT_DATABASE_URL, scale = 1, reuse = fals
     nextIndex: count,
   };
   await writeMarker(url, marker);
-  log(`seeded ${count} counterparties, ${contacts} contacts, ${USERS} users in ${seconds(Date.now() - started)}`);
+  log(`seeded ${count} counterparties, ${contacts} contacts, ${deals} deals, ${interactions} interactions, ${USERS} users in ${seconds(Date.now() - started)}`);
   return marker;
 }
 

@@ -249,6 +249,69 @@ export async function createGenerators(model, { now = Date.now(), count, seed = 
     return { record, contacts };
   }
 
+  const dealEntity = model.entities.get('deal');
+  const interactionEntity = model.entities.get('interaction');
+  const stageWeights = dealEntity ? weightsFor(dealEntity, 'stage', { first_contact: 20, needs_identified: 15, proposal: 15, negotiation: 10, contract: 5, won: 20, lost: 15 }) : [];
+  const typeWeights = interactionEntity ? weightsFor(interactionEntity, 'type', { outgoing_call: 30, incoming_call: 15, meeting: 15, email: 25, outgoing_letter: 5, incoming_letter: 5, showing: 3, other: 2 }) : [];
+
+  /**
+   * The deals (30% of counterparties have one) and interactions (2–8, five on average) of
+   * counterparty number i, given its record and contacts. Its own random stream: the
+   * counterparties and contacts are the same with or without them.
+   */
+  function activity(i, record, contacts) {
+    if (!dealEntity || !interactionEntity) return { deals: [], interactions: [] };
+    const r = rng(Math.imul(i + 1, 0x165667b1) ^ seed ^ 0xdea1);
+    const owner = record.owner;
+    const createdMs = Date.parse(record.createdAt);
+    const system = (ms) => ({ id: uuidV7(ms, r), createdAt: new Date(ms).toISOString(), updatedAt: new Date(ms).toISOString(), createdBy: owner, updatedBy: owner, owner, version: 1 });
+    const deals = [];
+    if (r.chance(0.3)) {
+      const ms = Math.min(now - 1000, createdMs + r.int(1, 90) * DAY);
+      const stage = r.weighted(stageWeights);
+      const closed = stage === 'won' || stage === 'lost';
+      const expected = ms + r.int(14, 180) * DAY;
+      deals.push({
+        ...system(ms),
+        title: `${r.pick(options(dealEntity, 'productLine')) ?? 'Сделка'}: ${record.brand}`,
+        counterparty: record.id,
+        contact: contacts.length > 0 ? r.pick(contacts).id : null,
+        productLine: r.pick(options(dealEntity, 'productLine')) ?? null,
+        amount: r.int(10, 5000) * 1000,
+        currency: options(dealEntity, 'currency')[0] ?? null,
+        stage,
+        expectedCloseDate: new Date(expected).toISOString().slice(0, 10),
+        actualCloseDate: closed ? new Date(Math.min(now - DAY, expected)).toISOString().slice(0, 10) : null,
+        lostReason: stage === 'lost' ? (r.pick(options(dealEntity, 'lostReason')) ?? null) : null,
+        lastInteractionAt: null,
+        description: null,
+      });
+    }
+    const interactions = [];
+    const n = r.int(2, 8);
+    for (let k = 0; k < n; k++) {
+      const ms = Math.min(now - 1000, createdMs + Math.round(((now - createdMs) * (k + r.next())) / n));
+      const deal = deals.length > 0 && r.chance(0.5) ? deals[0] : null;
+      const done = ms < now - DAY || r.chance(0.5);
+      interactions.push({
+        ...system(ms),
+        type: r.weighted(typeWeights),
+        counterparty: record.id,
+        contact: contacts.length > 0 ? r.pick(contacts).id : null,
+        deal: deal?.id ?? null,
+        dealStage: deal ? deal.stage : null,
+        plannedAt: new Date(ms).toISOString(),
+        durationMinutes: r.int(1, 12) * 5,
+        completedAt: done ? new Date(ms + r.int(5, 120) * 60_000).toISOString() : null,
+        result: done ? (r.pick(options(interactionEntity, 'result')) ?? null) : null,
+        description: r.chance(0.3) ? `Обсуждение: ${record.brand}` : null,
+        nextStep: null,
+      });
+      if (deal && done) deal.lastInteractionAt = interactions[k].completedAt;
+    }
+    return { deals, interactions };
+  }
+
   /** A create body (writable fields only) for counterparty number i: what a client would POST. */
   function counterpartyBody(i, owner) {
     const { record } = counterparty(i, owner ? [owner] : []);
@@ -264,7 +327,9 @@ export async function createGenerators(model, { now = Date.now(), count, seed = 
 
   /**
    * 200 users in a department tree: a commercial director over nine sales departments, each
-   * with a head (the manager of its members). Ids are fixed, so a re-seed gives the same users.
+   * with a head (the manager of its members). The first department is the big one: its head
+   * has 40 people under him, in two groups with heads of their own (the tree the `scoped`
+   * scenario's head of sales reads through). Ids are fixed, so a re-seed gives the same users.
    */
   function organisation(userCount = 200) {
     const r = rng(seed ^ 0x5eed);
@@ -272,14 +337,29 @@ export async function createGenerators(model, { now = Date.now(), count, seed = 
     const departments = [{ id: uuidV7(base, r), name: 'Коммерческая дирекция', parent: null, head: null }];
     const departmentCount = Math.max(1, Math.min(9, Math.ceil(userCount / 20)));
     for (let d = 0; d < departmentCount; d++) departments.push({ id: uuidV7(base + (d + 1) * 1000, r), name: `Отдел продаж № ${d + 1}`, parent: departments[0].id, head: null });
+    // The big department (users 1–41: its head and 40 below) when there are enough users.
+    const big = userCount >= 100 && departmentCount > 1 ? 41 : 0;
+    const groups = [];
+    if (big) {
+      const r2 = rng(seed ^ 0x6700);
+      for (let g = 0; g < 2; g++) groups.push({ id: uuidV7(base + (departmentCount + g + 1) * 1000, r2), name: `Группа продаж 1.${g + 1}`, parent: departments[1].id, head: null });
+      departments.push(...groups);
+    }
+    const departmentOf = (u) => {
+      if (u === 0) return departments[0];
+      if (big && u <= big) return u === 1 ? departments[1] : groups[u % 2];
+      const others = big ? departmentCount - 1 : departmentCount;
+      return departments[(big ? 2 : 1) + ((u - 1 - big) % others)];
+    };
     const users = [];
     for (let u = 0; u < userCount; u++) {
       const p = person(r);
       const isDirector = u === 0;
-      const department = isDirector ? departments[0] : departments[1 + ((u - 1) % departmentCount)];
+      const department = departmentOf(u);
       const isHead = isDirector || department.head === null;
       const id = uuidV7(base + DAY + u * 1000, r);
       if (isHead) department.head = id;
+      const parentHead = department.parent ? departments.find((d) => d.id === department.parent)?.head : null;
       users.push({
         id,
         login: `bench${pad(u + 1, 3)}`,
@@ -288,7 +368,8 @@ export async function createGenerators(model, { now = Date.now(), count, seed = 
         phone: formatPhone(r, r.pick(vocab.MOBILE_CODES), subscriber(u * 7919)),
         position: isDirector ? 'Коммерческий директор' : isHead ? 'Руководитель отдела продаж' : r.pick(vocab.SALES_POSITIONS),
         department: department.id,
-        manager: isDirector ? null : isHead ? users[0].id : department.head,
+        // A head reports to the head of the department above; a member to their own head.
+        manager: isDirector ? null : isHead ? (parentHead ?? users[0].id) : department.head,
         active: true,
         locale: 'ru',
       });
@@ -322,5 +403,5 @@ export async function createGenerators(model, { now = Date.now(), count, seed = 
     }
   }
 
-  return { counterparty, counterpartyBody, organisation, keysOf, verifyKeys, entities: { counterparty: counterpartyEntity, contact: contactEntity } };
+  return { counterparty, activity, counterpartyBody, organisation, keysOf, verifyKeys, entities: { counterparty: counterpartyEntity, contact: contactEntity, deal: dealEntity, interaction: interactionEntity } };
 }
