@@ -277,7 +277,7 @@ async function main() {
       let single;
       if (scenario.single) {
         // The same requests one at a time: the latency of the work itself, without queueing.
-        const oneAtATime = (server, side) => runLoad({ url: server.url, connections: 1, duration: Math.max(3, duration / 2), warmup: Math.min(warmup, 1), next: scenario.next(side, ctx), onResponse: scenario.onResponse?.(side) });
+        const oneAtATime = (server, side) => runLoad({ url: server.url, connections: 1, duration: Math.max(Math.min(3, duration), duration / 2), warmup: Math.min(warmup, 1), next: scenario.next(side, ctx), onResponse: scenario.onResponse?.(side) });
         single = { baseline: await oneAtATime(baseline, 'baseline'), runtime: await oneAtATime(runtime, 'runtime') };
         log(`  1 connection: baseline p50 ${ms(single.baseline.p50)} ms, runtime p50 ${ms(single.runtime.p50)} ms (${fmt(single.runtime.rps, 0)} req/s)`);
       }
