@@ -6,12 +6,12 @@ import path from 'node:path';
 
 const FIGURES = [
   ['inputsTried', 'inputs tried (fuzzing, all refused or answered)'],
-  ['faultsInjected', 'faults injected (kill -9, database outages, hot swaps, role/substitution changes, deactivations, 412s)'],
+  ['faultsInjected', 'faults injected (kill -9, DB outages, hot swaps, role/substitution changes, deactivations, 412s)'],
   ['databaseOutages', '  of which PostgreSQL stopped under load and restarted'],
   ['writesAcknowledged', 'writes acknowledged'],
   ['writesFound', 'writes found afterwards'],
   ['duplicatesFound', 'duplicates found (must be 0)'],
-  ['responses5xx', '5xx responses (must be 0)'],
+  ['responses5xx', '5xx responses (must be 0; a DB outage\'s 503s are expected, not counted)'],
 ];
 
 export default class ReliabilitySummaryReporter {
@@ -37,7 +37,7 @@ export default class ReliabilitySummaryReporter {
     const files = [...new Set(lines.map((l) => l.file))].sort().join(', ');
     const mode = process.env.CARDO_RELIABILITY === 'long' ? 'long' : 'small';
     const out = [`\nReliability summary (${mode} scale; ${files})`];
-    for (const [key, label] of FIGURES) out.push(`  ${label.padEnd(90)} ${total[key]}`);
+    for (const [key, label] of FIGURES) out.push(`  ${label.padEnd(96)} ${total[key]}`);
     process.stdout.write(`${out.join('\n')}\n`);
   }
 }
