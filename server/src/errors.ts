@@ -36,6 +36,7 @@ export const ERRORS = {
   CARDO_ERR_META_UNKNOWN_CATEGORY: { status: 400, message: 'No such calendar category.' },
   CARDO_ERR_META_UNKNOWN_REPORT: { status: 400, message: 'No such report.' },
   CARDO_ERR_META_UNKNOWN_CALENDAR: { status: 400, message: 'No such calendar.' },
+  CARDO_ERR_META_UNKNOWN_TEMPLATE: { status: 400, message: 'No such document template for this entity.' },
   CARDO_ERR_META_UNKNOWN_WORKFLOW: { status: 400, message: 'No such workflow.' },
   CARDO_ERR_META_UNKNOWN_METRIC: { status: 400, message: 'The plan\'s metric field has no option for this metric.' },
   CARDO_ERR_META_LOCALE: { status: 400, message: 'The label lacks a locale of the application, or uses one it does not declare.' },

@@ -89,6 +89,8 @@ export function openDocx(bytes: Buffer | Uint8Array, options: DocxOptions = {}):
       delimiters: DOCX_DELIMITERS,
       paragraphLoop: true,
       linebreaks: true,
+      // Problems are returned to the caller, not printed.
+      errorLogging: false,
       ...(options.parser ? { parser: options.parser as never } : {}),
       ...(options.nullGetter ? { nullGetter: options.nullGetter as never } : {}),
       modules: (options.modules ?? []) as never,
