@@ -176,6 +176,8 @@ export type Step =
 export interface BoundPath {
   level: number;
   steps: Step[];
+  /** The path goes through a reference to an entity that is unknown (reported where it is declared): past it nothing is known. */
+  opaque?: true;
 }
 
 /**
@@ -210,7 +212,8 @@ export function bindPath(schema: TemplateSchema, scopes: readonly string[], path
       steps.push(target ? { kind: 'ref', name, entity, target } : { kind: 'field', name, entity, field });
       return { level, steps };
     }
-    if (!target || !schema.entity(target)) return { code: 'CARDO_ERR_META_NOT_A_REFERENCE', error: `"${path}": "${name}" is a ${field.type} field, not a reference, so it has no fields.` };
+    if (target && !schema.entity(target)) return { level, steps, opaque: true };
+    if (!target) return { code: 'CARDO_ERR_META_NOT_A_REFERENCE', error: `"${path}": "${name}" is a ${field.type} field, not a reference, so it has no fields.` };
     steps.push({ kind: 'ref', name, entity, target });
     entity = target;
   }
@@ -237,6 +240,7 @@ export function bindTags(schema: TemplateSchema, entity: string, tags: readonly 
         walk(tag.children, scopes, needs);
         continue;
       }
+      if (bound.opaque) continue;
       let at = needs[bound.level] as Needs;
       let inner: { entity: string; needs: Needs } | null = null;
       for (const step of bound.steps) {
