@@ -16,7 +16,7 @@ import { ROOT_ALIAS } from '../query/condition-sql.js';
 import { SqlParams } from '../query/sql.js';
 import { writeAudit } from '../records/audit.js';
 import { toApiRecord } from '../records/record-mapping.js';
-import { assertUuid, createRecord, updateRecord, type Actor, type RecordWriteHook } from '../records/records.service.js';
+import { assertUuid, updateRecord, type Actor, type RecordWriteHook } from '../records/records.service.js';
 import { fillDocx, modelSchema, RecordNode, type RefState } from './fill.js';
 import type { FormatContext } from './format.js';
 import { storeFile } from './files.service.js';
