@@ -104,6 +104,7 @@ export const ERRORS = {
   CARDO_ERR_DOCUMENT_TEMPLATE_ENTITY: { status: 400, message: 'The template is not for records of this entity.' },
   CARDO_ERR_DOCUMENT_NOT_APPLICABLE: { status: 409, message: 'The template does not apply to this record.' },
   CARDO_ERR_DOCUMENT_MISSING_VALUES: { status: 422, message: 'The record lacks values the template needs; fill them in and generate the document again.' },
+  CARDO_ERR_FILE_TYPE: { status: 400, message: 'This kind of file is not accepted here.' },
   CARDO_ERR_DOCUMENT_TEMPLATE_BROKEN: { status: 409, message: 'The template cannot be filled; fix it in the studio.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -170,6 +170,45 @@ describe('POST /api/documents/generate', () => {
   });
 });
 
+describe('POST /api/files', () => {
+  const upload = (user: User, query: string, bytes: Buffer, type = 'application/pdf') =>
+    t.app.inject({ method: 'POST', url: `/api/files?${query}`, headers: { authorization: `Bearer ${user.token}`, 'content-type': type }, payload: bytes });
+
+  it('stores the bytes, puts the file in the record\'s file field and serves them back', async () => {
+    const bytes = Buffer.from('%PDF-1.7\n' + 'x'.repeat(3000) + '\n%%EOF');
+    const before = (await call(sales, 'GET', `/api/data/document/${ids.invoice}`)).body.version as number;
+    const r = await upload(sales, `entity=document&id=${ids.invoice}&field=file&name=${encodeURIComponent('Счёт подписанный.pdf')}`, bytes);
+    expect(r.statusCode).toBe(201);
+    const body = r.json() as any;
+    expect(body).toMatchObject({ file: { name: 'Счёт подписанный.pdf', mimeType: 'application/pdf', size: bytes.length }, record: { entity: 'document', id: ids.invoice, version: before + 1 }, field: 'file' });
+    expect((await call(sales, 'GET', `/api/data/document/${ids.invoice}`)).body.file).toBe(body.file.id);
+    const download = await call(sales, 'GET', body.file.url);
+    expect([download.status, download.headers['content-type']]).toEqual([200, 'application/pdf']);
+    expect(Buffer.compare(download.raw, bytes)).toBe(0);
+  });
+
+  it('refuses a kind of file the field does not accept, a record the user cannot update, and a bad query; nothing is stored', async () => {
+    const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sys_file'))[0]?.n;
+    const before = await count();
+    const exe = await upload(sales, `entity=document&id=${ids.invoice}&field=file&name=run.exe`, Buffer.from('MZ'), 'application/octet-stream');
+    expect([exe.statusCode, (exe.json() as any).code]).toEqual([400, 'CARDO_ERR_FILE_TYPE']);
+    const notMine = await upload(otherSales, `entity=document&id=${ids.invoice}&field=file&name=a.pdf`, Buffer.from('%PDF'));
+    expect([notMine.statusCode, (notMine.json() as any).code]).toEqual([404, 'CARDO_ERR_API_NOT_FOUND']);
+    const notAFileField = await upload(sales, `entity=document&id=${ids.invoice}&field=number&name=a.pdf`, Buffer.from('%PDF'));
+    expect([notAFileField.statusCode, (notAFileField.json() as any).code]).toEqual([400, 'CARDO_ERR_API_VALIDATION']);
+    const noName = await upload(sales, `entity=document&id=${ids.invoice}`, Buffer.from('%PDF'));
+    expect([noName.statusCode, (noName.json() as any).code]).toEqual([400, 'CARDO_ERR_API_VALIDATION']);
+    const empty = await upload(sales, `entity=document&id=${ids.invoice}&name=a.pdf`, Buffer.alloc(0));
+    expect([empty.statusCode, (empty.json() as any).code]).toEqual([400, 'CARDO_ERR_API_VALIDATION']);
+    expect(await count()).toBe(before);
+  });
+
+  it('leaves the other routes JSON-only', async () => {
+    const r = await t.app.inject({ method: 'POST', url: '/api/documents/generate', headers: { authorization: `Bearer ${sales.token}`, 'content-type': 'application/octet-stream' }, payload: Buffer.from('{}') });
+    expect([r.statusCode, (r.json() as any).code]).toEqual([415, 'CARDO_ERR_API_UNSUPPORTED_MEDIA_TYPE']);
+  });
+});
+
 describe('GET /api/documents/templates', () => {
   it('lists the entity\'s templates with whether each applies to the record', async () => {
     const r = await call(sales, 'GET', `/api/documents/templates?entity=document&id=${ids.invoice}&locale=en`);

@@ -3,7 +3,7 @@
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
 import { calendarsResponse, eventsResponse, feedTokenResponse } from '../calendar/calendar.routes.js';
 import { countSchema, notificationPageSchema, notificationSchema } from '../notifications/notifications.routes.js';
-import { generateBody, generatedResponse, templatesResponse } from '../documents/documents.routes.js';
+import { generateBody, generatedResponse, templatesResponse, uploadedResponse } from '../documents/documents.routes.js';
 import { ERRORS } from '../errors.js';
 import { createSchema, groupsSchema, labelText, listSchema, pageSchema, patchSchema, recordSchema, type JsonSchema } from './record-schemas.js';
 
@@ -567,6 +567,21 @@ function documentPaths(model: CompiledModel): Record<string, PathItem> {
           { name: 'locale', in: 'query', required: false, schema: { type: 'string', enum: [...model.locales] }, description: 'Language of the labels.' },
         ],
         responses: { 200: { description: 'The templates.', content: json(templatesResponse as JsonSchema) }, ...problems(400, 401, 404) },
+      },
+    },
+    '/api/files': {
+      post: {
+        operationId: 'uploadFile',
+        tags: ['documents'],
+        summary: 'Upload a file for a record (the body is the file\'s bytes, its Content-Type the file\'s type); with field, it goes into that file field — one transaction, update access to the record needed',
+        parameters: [
+          { name: 'entity', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'id', in: 'query', required: true, schema: UUID },
+          { name: 'field', in: 'query', required: false, schema: { type: 'string' }, description: 'A file field of the record; its accept and maxSize apply.' },
+          { name: 'name', in: 'query', required: true, schema: { type: 'string', maxLength: 255 }, description: 'The file name with its extension.' },
+        ],
+        requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { 201: { description: 'The stored file.', content: json(uploadedResponse as JsonSchema) }, ...problems(400, 401, 403, 404), 413: { description: 'Larger than the field\'s maxSize (at most 25 MiB).' } },
       },
     },
     '/api/files/{id}': {

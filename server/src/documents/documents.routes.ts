@@ -2,7 +2,7 @@ import { accessOf } from '../access/access.js';
 import type { RoutePlugin } from '../api/app.js';
 import { getRecord } from '../records/records.service.js';
 import { chooseLocale, generateDocument, templateApplies, templatesFor } from './documents.service.js';
-import { contentDisposition, readFile } from './files.service.js';
+import { contentDisposition, MAX_UPLOAD, readFile, uploadFile } from './files.service.js';
 import { labelText } from './format.js';
 
 const NAME = { type: 'string', minLength: 1, maxLength: 100 } as const;
@@ -66,8 +66,45 @@ export const templatesResponse = {
   required: ['items'],
 } as const;
 
-/** Document templates (DESIGN.md §5): generate a document from a template, list the templates of a record, download files. */
-export const documentRoutes: RoutePlugin = (app, { db }) => {
+export const uploadQuery = {
+  type: 'object',
+  properties: {
+    entity: NAME,
+    id: { type: 'string', minLength: 1, maxLength: 64 },
+    field: { ...NAME, description: 'A file field of the record that receives the file; without it the file is only attached to the record.' },
+    name: { type: 'string', minLength: 1, maxLength: 255, description: 'The file name, with its extension.' },
+  },
+  required: ['entity', 'id', 'name'],
+  additionalProperties: false,
+} as const;
+
+export const uploadedResponse = {
+  type: 'object',
+  properties: {
+    file: generatedResponse.properties.file,
+    record: generatedResponse.properties.record,
+    field: { type: ['string', 'null'] },
+  },
+  required: ['file', 'record', 'field'],
+} as const;
+
+/** Document templates (DESIGN.md §5): generate a document from a template, list the templates of a record, upload and download files. */
+export const documentRoutes: RoutePlugin = async (app, { db }) => {
+  // Uploads are raw bytes of any type, in a scope of their own: every other route keeps speaking JSON only.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_UPLOAD }, (_request, body, done) => done(null, body));
+    scope.post<{ Querystring: { entity: string; id: string; field?: string; name: string } }>('/api/files', { schema: { querystring: uploadQuery, response: { 201: uploadedResponse } } }, async (request, reply) => {
+      const access = await accessOf(request);
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const mimeType = (request.headers['content-type'] ?? 'application/octet-stream').split(';')[0]?.trim().toLowerCase() || 'application/octet-stream';
+      const { file, version } = await uploadFile(db, request.model, { ...request.query, mimeType, bytes }, { actor: { userId: request.user?.id ?? null }, access, hooks: app.recordHooks });
+      const url = `/api/files/${file.id}`;
+      reply.header('location', url);
+      return reply.status(201).send({ file: { id: file.id, name: file.name, mimeType, size: bytes.length, url }, record: { entity: request.query.entity, id: request.query.id, version }, field: request.query.field ?? null });
+    });
+  });
+
   app.post<{ Body: { template: string; entity: string; id: string; locale?: string } }>('/api/documents/generate', { schema: { body: generateBody, response: { 201: generatedResponse } } }, async (request, reply) => {
     const access = await accessOf(request);
     const result = await generateDocument(db, request.model, request.body, { actor: { userId: request.user?.id ?? null }, access, hooks: app.recordHooks });
