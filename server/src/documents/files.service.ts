@@ -92,6 +92,7 @@ export async function uploadFile(db: Db, model: CompiledModel, input: UploadInpu
   const entity = access.entity(input.entity);
   assertUuid(input.id, '/query/id');
   const name = input.name.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (name === '' || name.length > 255 || /[\u0000-\u001f\u007f/\\]/.test(name)) {
     throw new CardoError('CARDO_ERR_API_VALIDATION', 'name must be a file name (1–255 characters, no path separators or control characters).', { errors: [{ path: '/query/name', message: 'Not a file name.' }] });
   }
