@@ -32,7 +32,8 @@ export class Notifications {
   scheduler: DueScheduler | undefined;
   mailer: Mailer | undefined;
   from: string;
-  readonly clock: () => Date;
+  /** The clock (tests move it to make occurrences due). */
+  clock: () => Date;
   /** Per rule: its hash and when its last sweep started (in this process; the first sweep of a process reads everything). */
   private readonly swept = new Map<string, { hash: string; at: Date }>();
 

@@ -114,7 +114,8 @@ export async function syncRule(
     } catch {
       continue;
     }
-    const missed = due.getTime() < now.getTime() - MISSED_AFTER_MS;
+    // Too late: long past its due time, or (a reminder before a date) the date itself has passed.
+    const missed = due.getTime() < now.getTime() - MISSED_AFTER_MS || (rule.offset.startsWith('-') && due.getTime() < now.getTime() && sourceMs <= now.getTime());
     if (missed && same) continue;
     const source = new Date(sourceMs).toISOString();
     const status = missed ? 'missed' : 'scheduled';
