@@ -68,7 +68,7 @@ export class PgBossNotificationJobs implements NotificationJobs {
 
   constructor(
     connectionString: string,
-    private readonly options: IntervalOptions & { schema?: string; pollingIntervalSeconds?: number; batchSize?: number } = {},
+    private readonly options: IntervalOptions & { schema?: string; pollingIntervalSeconds?: number; batchSize?: number; concurrency?: number } = {},
   ) {
     this.boss = new PgBoss({ connectionString, schema: options.schema ?? 'pgboss', max: 4, schedule: false });
     this.polling = options.pollingIntervalSeconds ?? 2;
@@ -89,7 +89,7 @@ export class PgBossNotificationJobs implements NotificationJobs {
         if (!(await this.boss.getQueues()).some((q) => q.name === DUE_QUEUE)) throw error;
       });
     }
-    await this.boss.work<{ scheduleId: string }>(DUE_QUEUE, { pollingIntervalSeconds: this.polling, batchSize: this.options.batchSize ?? 20, burstWhenBatchFull: true }, async (jobs) => {
+    await this.boss.work<{ scheduleId: string }>(DUE_QUEUE, { pollingIntervalSeconds: this.polling, batchSize: this.options.batchSize ?? 20, burstWhenBatchFull: true, localConcurrency: this.options.concurrency ?? 2 }, async (jobs) => {
       await notifications.fireMany(jobs.map((j) => j.data.scheduleId));
     });
     // Occurrences that fell due while no server ran, and records written while none listened.

@@ -11,9 +11,8 @@
  * A moved date re-schedules (the old job is cancelled and, if it runs anyway, finds nothing);
  * a cleared date, a condition that stopped holding or a deleted record cancels.
  *
- * fire() sends one due occurrence: it locks the record (FOR SHARE, so it waits for a write in
- * flight) and then the schedule row, re-syncs from the record as it is now, and sends only when
- * the row is still scheduled and due. Two servers firing the same row serialize on the lock; the
+ * fire() sends one due occurrence: it locks the schedule row, re-checks the date and the
+ * condition on the record as it is now, and sends only when the row is still scheduled and due. Two servers firing the same row serialize on the lock; the
  * second finds it sent. The delivery keys (rule + record + date + recipient) catch the rest.
  */
 import { v7 as uuidv7 } from 'uuid';
@@ -175,41 +174,61 @@ export async function syncRecord(tx: Db, model: CompiledModel, entityName: strin
 
 export type FireOutcome = 'sent' | 'not-due' | 'rescheduled' | 'cancelled' | 'done';
 
+/** The date an occurrence counts from and whether the rule's condition holds, read from the record as it is now. */
+async function currentSource(tx: Db, model: CompiledModel, rule: NotificationRule, recordId: string, now: Date): Promise<{ row: Record<string, unknown>; sourceAt: string | null; holds: boolean } | null> {
+  const field = rule.dateField;
+  if (!field) return null;
+  const params = new SqlParams();
+  const cond = rule.def.when ? compileCondition(rule.def.when, rule.entity, model, { me: null, now }, params) : { where: 'TRUE', joins: [] };
+  const col = qualified('t', field.column);
+  const source = field.type === 'date' ? `((${col} + time '${DATE_HOUR}') AT TIME ZONE ${params.add(timeZoneOf(model.app))})` : col;
+  const [row] = await tx.query<Record<string, unknown>>(
+    `SELECT t.*, ${source} AS "$source", (${cond.where}) AS "$holds" FROM ${quoteIdent(rule.entity.table)} AS t ${cond.joins.map((j) => j.sql).join(' ')} WHERE t.id = ${params.add(recordId)}`,
+    params.values,
+  );
+  if (!row) return null;
+  const sourceAt = (row.$source as string | null) ?? null;
+  const holds = row.$holds === true;
+  delete row.$source;
+  delete row.$holds;
+  return { row, sourceAt, holds };
+}
+
 /**
  * Fires one schedule row in the caller's transaction: sends the notice when the row is still
- * scheduled and due by `now` (re-checked against the record as it is now).
+ * scheduled and due by `now`, re-checked against the record as it is now. Only the schedule row
+ * is locked: a write moving the date at the same moment waits for it in its hook and then
+ * schedules the new occurrence, as it would after any occurrence that was sent.
  */
 export async function fireIn(tx: Db, model: CompiledModel, scheduleId: string, now: Date, scheduler: DueScheduler | undefined): Promise<FireOutcome> {
-  const [peek] = await tx.query<{ rule: string; entity: string; record_id: string }>('SELECT rule, entity, record_id::text AS record_id FROM ntf_schedule WHERE id = $1', [scheduleId]);
-  if (!peek) return 'done';
-  const rule = rulesOf(model).byName.get(peek.rule);
-  const entity = rule?.entity ?? model.entities.get(peek.entity);
-  // The record first, then the schedule row: the same order as a write and its hook.
-  const [row] = entity ? await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR SHARE`, [peek.record_id]) : [];
-  const [locked] = await tx.query<ScheduleRow>(`SELECT ${SCHEDULE_COLUMNS} FROM ntf_schedule WHERE id = $1 FOR UPDATE`, [scheduleId]);
+  const [locked] = await tx.query<ScheduleRow & { rule: string }>(`SELECT ${SCHEDULE_COLUMNS}, rule FROM ntf_schedule WHERE id = $1 FOR UPDATE`, [scheduleId]);
   if (!locked || locked.status !== 'scheduled') return 'done';
-  if (!rule || !entity || !row) {
+  const rule = rulesOf(model).byName.get(locked.rule);
+  const current = rule ? await currentSource(tx, model, rule, locked.record_id, now) : null;
+  if (!rule || !current) {
     await tx.query(`UPDATE ntf_schedule SET status = 'cancelled', job_id = NULL, updated_at = $2 WHERE id = $1`, [scheduleId, now.toISOString()]);
     return 'cancelled';
   }
-  // A write that ran no hook (the runtime's own, or SQL) may have moved the date or ended the condition.
-  await syncRule(tx, model, rule, { ids: [peek.record_id] }, now, scheduler);
-  const [s] = await tx.query<ScheduleRow>(`SELECT ${SCHEDULE_COLUMNS} FROM ntf_schedule WHERE id = $1`, [scheduleId]);
-  if (!s || s.status !== 'scheduled') return s?.status === 'cancelled' ? 'cancelled' : 'done';
+  let s: ScheduleRow = locked;
+  if (!current.holds || current.sourceAt === null || Date.parse(current.sourceAt) !== Date.parse(locked.source_at)) {
+    // A write that ran no hook (the runtime's own, or SQL) moved the date or ended the condition.
+    await syncRule(tx, model, rule, { ids: [locked.record_id] }, now, scheduler);
+    const [again] = await tx.query<ScheduleRow>(`SELECT ${SCHEDULE_COLUMNS} FROM ntf_schedule WHERE id = $1`, [scheduleId]);
+    if (!again || again.status !== 'scheduled') return again?.status === 'cancelled' ? 'cancelled' : 'done';
+    s = again;
+  }
   if (Date.parse(s.due_at) > now.getTime()) {
-    if (s.job_id === locked.job_id) {
-      // Woken early (clocks differ): wake again at the due time.
-      const jobId = uuidv7();
-      await tx.query('UPDATE ntf_schedule SET job_id = $2 WHERE id = $1', [scheduleId, jobId]);
-      await scheduler?.schedule(tx, [{ id: jobId, scheduleId, dueAt: new Date(s.due_at) }]);
-      return 'not-due';
-    }
-    return 'rescheduled';
+    if (s.job_id !== locked.job_id) return 'rescheduled';
+    // Woken early (clocks differ): wake again at the due time.
+    const jobId = uuidv7();
+    await tx.query('UPDATE ntf_schedule SET job_id = $2 WHERE id = $1', [scheduleId, jobId]);
+    await scheduler?.schedule(tx, [{ id: jobId, scheduleId, dueAt: new Date(s.due_at) }]);
+    return 'not-due';
   }
   const def = rule.def;
-  const record = toApiRecord(entity, row);
+  const record = toApiRecord(rule.entity, current.row);
   await sendNotice(tx, model, {
-    entity,
+    entity: rule.entity,
     record,
     recipients: def.recipients,
     channels: def.channels,

@@ -130,11 +130,15 @@ export async function sendNotice(tx: Db, model: CompiledModel, notice: Notice): 
   const localeOf = (u: UserRow) => (u.locale && model.locales.includes(u.locale) ? u.locale : model.defaultLocale);
   const key = notice.key ?? `notice:${uuidv7()}`;
 
-  const rows: Array<{ id: string; key: string; channel: Channel; recipient: string; onBehalfOf: string | null; address: string | null; subject: string; body: string | null; status: string }> = [];
+  // Notice ids are chosen up front, so the e-mail of a notice can point at it from its first write.
+  const rows: Array<{ id: string; key: string; channel: Channel; recipient: string; onBehalfOf: string | null; address: string | null; subject: string; body: string | null; status: string; notification: string | null }> = [];
   for (const user of users) {
     const text = textIn(localeOf(user));
-    if (channels.has('inApp')) rows.push({ id: uuidv7(), key: `${key}|${user.id}|inApp`, channel: 'inApp', recipient: user.id, onBehalfOf: null, address: null, ...text, status: 'delivered' });
-    if (channels.has('email') && user.email) rows.push({ id: uuidv7(), key: `${key}|${user.id}|email`, channel: 'email', recipient: user.id, onBehalfOf: null, address: user.email, ...text, status: 'pending' });
+    const notification = channels.has('inApp') ? uuidv7() : null;
+    if (notification) {
+      rows.push({ id: uuidv7(), key: `${key}|${user.id}|inApp`, channel: 'inApp', recipient: user.id, onBehalfOf: null, address: null, ...text, status: 'delivered', notification });
+    }
+    if (channels.has('email') && user.email) rows.push({ id: uuidv7(), key: `${key}|${user.id}|email`, channel: 'email', recipient: user.id, onBehalfOf: null, address: user.email, ...text, status: 'pending', notification });
   }
   const direct = new Set(users.map((u) => u.id));
   const absentName = new Map(users.map((u) => [u.id, u.full_name]));
@@ -143,21 +147,21 @@ export async function sendNotice(tx: Db, model: CompiledModel, notice: Notice): 
     const locale = localeOf(d);
     const text = textIn(locale);
     const note = (DEPUTY_NOTE[locale] ?? DEPUTY_NOTE.en!).replace('{name}', absentName.get(d.absent) ?? '');
-    rows.push({ id: uuidv7(), key: `${key}|${d.id}|email`, channel: 'email', recipient: d.id, onBehalfOf: d.absent, address: d.email, subject: text.subject, body: text.body ? `${note}\n\n${text.body}` : note, status: 'pending' });
+    rows.push({ id: uuidv7(), key: `${key}|${d.id}|email`, channel: 'email', recipient: d.id, onBehalfOf: d.absent, address: d.email, subject: text.subject, body: text.body ? `${note}\n\n${text.body}` : note, status: 'pending', notification: null });
   }
   if (rows.length === 0) return result;
 
   // The unique key decides which deliveries are new; only those get an in-app notice.
   const inserted = await tx.query<{ id: string; channel: Channel; recipient: string }>(
-    `INSERT INTO ntf_delivery (id, key, channel, recipient, on_behalf_of, rule, record_entity, record_id, address, subject, body, status, attempts, created_at, sent_at)
-     SELECT r.id, r.key, r.channel, r.recipient, r.on_behalf_of, $9, $10, $11, r.address, r.subject, r.body, r.status, 0, $12, CASE WHEN r.channel = 'inApp' THEN $12::timestamptz END
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $13::text[])
-            AS r(id, key, channel, recipient, on_behalf_of, address, subject, body, status)
+    `INSERT INTO ntf_delivery (id, key, channel, recipient, on_behalf_of, rule, record_entity, record_id, address, subject, body, status, attempts, created_at, sent_at, notification_id)
+     SELECT r.id, r.key, r.channel, r.recipient, r.on_behalf_of, $9, $10, $11, r.address, r.subject, r.body, r.status, 0, $12, CASE WHEN r.channel = 'inApp' THEN $12::timestamptz END, r.notification_id
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $13::text[], $14::uuid[])
+            AS r(id, key, channel, recipient, on_behalf_of, address, subject, body, status, notification_id)
      ON CONFLICT (key) DO NOTHING
      RETURNING id::text AS id, channel, recipient::text AS recipient`,
     [
       rows.map((r) => r.id), rows.map((r) => r.key), rows.map((r) => r.channel), rows.map((r) => r.recipient), rows.map((r) => r.onBehalfOf),
-      rows.map((r) => r.address), rows.map((r) => r.subject), rows.map((r) => r.body), notice.rule ?? null, entity.name, notice.record.id, now.toISOString(), rows.map((r) => r.status),
+      rows.map((r) => r.address), rows.map((r) => r.subject), rows.map((r) => r.body), notice.rule ?? null, entity.name, notice.record.id, now.toISOString(), rows.map((r) => r.status), rows.map((r) => r.notification),
     ],
   );
   if (inserted.length === 0) return result;
@@ -165,18 +169,11 @@ export async function sendNotice(tx: Db, model: CompiledModel, notice: Notice): 
   const inApp = rows.filter((r) => r.channel === 'inApp' && fresh.has(r.id));
   if (inApp.length > 0) {
     const emailed = new Set(rows.filter((r) => r.channel === 'email' && r.onBehalfOf === null && fresh.has(r.id)).map((r) => r.recipient));
-    const notificationIds = inApp.map(() => uuidv7());
     await tx.query(
       `INSERT INTO sys_notification (id, created_at, updated_at, created_by, updated_by, owner, version, recipient, subject, body, record_entity, record_id, email_status)
        SELECT n.id, $1, $1, NULL, NULL, n.recipient, 1, n.recipient, n.subject, n.body, $2, $3, n.email_status
          FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[]) AS n(id, recipient, subject, body, email_status)`,
-      [now.toISOString(), entity.name, notice.record.id, notificationIds, inApp.map((r) => r.recipient), inApp.map((r) => r.subject), inApp.map((r) => r.body), inApp.map((r) => (emailed.has(r.recipient) ? 'pending' : null))],
-    );
-    await tx.query('UPDATE ntf_delivery d SET notification_id = n.nid FROM unnest($1::uuid[], $2::uuid[]) AS n(did, nid) WHERE d.id = n.did', [inApp.map((r) => r.id), notificationIds]);
-    // The e-mail of the same notice points at it too, so its status can be shown with it.
-    await tx.query(
-      `UPDATE ntf_delivery d SET notification_id = n.nid FROM unnest($1::text[], $2::uuid[]) AS n(k, nid) WHERE d.key = n.k`,
-      [inApp.map((r) => `${key}|${r.recipient}|email`), notificationIds],
+      [now.toISOString(), entity.name, notice.record.id, inApp.map((r) => r.notification), inApp.map((r) => r.recipient), inApp.map((r) => r.subject), inApp.map((r) => r.body), inApp.map((r) => (emailed.has(r.recipient) ? 'pending' : null))],
     );
   }
   const recipients = new Set<string>();
