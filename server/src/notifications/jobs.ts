@@ -79,7 +79,9 @@ export class PgBossNotificationJobs implements NotificationJobs {
   /** Where background errors go (the server logs them). */
   onError: (error: unknown) => void = () => undefined;
 
-  async start(notifications: Notifications): Promise<void> {
+  /** Starts pg-boss and makes sure the queue exists (jobs can be sent from here on). */
+  async open(): Promise<void> {
+    if (this.started) return;
     await this.boss.start();
     this.started = true;
     const queues = await this.boss.getQueues();
@@ -89,9 +91,18 @@ export class PgBossNotificationJobs implements NotificationJobs {
         if (!(await this.boss.getQueues()).some((q) => q.name === DUE_QUEUE)) throw error;
       });
     }
+  }
+
+  /** Starts this server's workers on the queue. */
+  async work(notifications: Notifications): Promise<void> {
     await this.boss.work<{ scheduleId: string }>(DUE_QUEUE, { pollingIntervalSeconds: this.polling, batchSize: this.options.batchSize ?? 20, burstWhenBatchFull: true, localConcurrency: this.options.concurrency ?? 2 }, async (jobs) => {
       await notifications.fireMany(jobs.map((j) => j.data.scheduleId));
     });
+  }
+
+  async start(notifications: Notifications): Promise<void> {
+    await this.open();
+    await this.work(notifications);
     // Occurrences that fell due while no server ran, and records written while none listened.
     await notifications.sweep();
     await notifications.fireDue();
