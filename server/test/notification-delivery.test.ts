@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- API answers are JSON; the assertions check their shape */
 /**
  * Issue 8, notifications: date rules from metadata/notifications delivered in-app and by
  * e-mail to a real SMTP server in this process. The service's clock is moved to make

@@ -14,7 +14,7 @@ import type { RecordChange } from '../records/records.service.js';
 import type { ModelHolder } from '../runtime/model-holder.js';
 import { sendPendingEmails, type Mailer, type OutboxRun } from './email.js';
 import { rulesOf, type NotificationRule } from './rules.js';
-import { fireIn, syncRecord, syncRule, type DueScheduler, type FireOutcome } from './schedule.js';
+import { fireIn, fireManyIn, syncRecord, syncRule, type DueScheduler, type FireOutcome } from './schedule.js';
 import { sendNotice } from './send.js';
 
 export interface NotificationsOptions {
@@ -90,12 +90,9 @@ export class Notifications {
   async fireMany(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
     const model = this.models.current;
+    const count = (outcomes: Map<string, FireOutcome>) => [...outcomes.values()].filter((o) => o === 'sent').length;
     try {
-      return await this.db.transaction(async (tx) => {
-        let sent = 0;
-        for (const id of ids) if ((await fireIn(tx, model, id, this.clock(), this.scheduler)) === 'sent') sent++;
-        return sent;
-      });
+      return count(await this.db.transaction((tx) => fireManyIn(tx, model, ids, this.clock(), this.scheduler)));
     } catch (error) {
       if (ids.length === 1) throw error;
       let sent = 0;
@@ -118,7 +115,7 @@ export class Notifications {
     for (;;) {
       const due = await this.db.query<{ id: string }>(`SELECT id::text AS id FROM ntf_schedule WHERE status = 'scheduled' AND due_at <= $1 ORDER BY due_at, id LIMIT 100`, [this.clock().toISOString()]);
       if (due.length === 0) return total;
-      for (let i = 0; i < due.length; i += 20) total += await this.fireMany(due.slice(i, i + 20).map((r) => r.id));
+      for (let i = 0; i < due.length; i += 50) total += await this.fireMany(due.slice(i, i + 50).map((r) => r.id));
       if (total >= limit || due.length < 100) return total;
     }
   }

@@ -39,31 +39,40 @@ function targetOf(field: FieldModel | undefined): string | undefined {
 }
 
 /**
- * The record with the references its templates go through loaded (`counterparty.brand` loads
- * the counterparty), down to three levels: `{{deal.counterparty.brand}}` works as well.
+ * Records with the references their templates go through loaded (`counterparty.brand` loads
+ * the counterparty; `{{deal.counterparty.brand}}` goes two levels), one query per referenced
+ * entity for all the records at once.
  */
-export async function expandForTemplates(db: Db, model: CompiledModel, entity: EntityModel, record: ApiRecord, paths: readonly string[]): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = { ...record };
+export async function expandManyForTemplates(db: Db, model: CompiledModel, entity: EntityModel, records: readonly Record<string, unknown>[], paths: readonly string[], depth = 0): Promise<Array<Record<string, unknown>>> {
+  const out = records.map((r) => ({ ...r }));
   const groups = new Map<string, string[]>();
   for (const path of paths) {
     const [head, ...rest] = path.split('.');
     if (!head) continue;
-    const list = groups.get(head) ?? [];
-    // A bare reference ({{counterparty}}) renders the title: load the record for it too.
-    list.push(rest.join('.'));
-    groups.set(head, list);
+    // A bare reference ({{counterparty}}) renders the title: it is loaded too.
+    groups.set(head, [...(groups.get(head) ?? []), rest.join('.')]);
   }
   for (const [name, rests] of groups) {
     const target = model.entities.get(targetOf(entity.field.get(name)) ?? '');
-    const id = record[name];
-    if (!target || typeof id !== 'string' || !isUuid(id)) continue;
-    const [row] = await db.query(`SELECT * FROM ${quoteIdent(target.table)} WHERE id = $1`, [id]);
-    if (!row) continue;
+    if (!target) continue;
+    const ids = [...new Set(records.map((r) => r[name]).filter((id): id is string => typeof id === 'string' && isUuid(id)))];
+    if (ids.length === 0) continue;
+    const rows = await db.query(`SELECT * FROM ${quoteIdent(target.table)} WHERE id = ANY($1::uuid[])`, [ids]);
+    let children: Array<Record<string, unknown>> = rows.map((row) => toApiRecord(target, row));
     const deeper = rests.filter((r) => r !== '');
-    const child = toApiRecord(target, row);
-    out[name] = deeper.length > 0 && paths.length < 64 ? await expandForTemplates(db, model, target, child, deeper) : child;
+    if (deeper.length > 0 && depth < 2) children = await expandManyForTemplates(db, model, target, children, deeper, depth + 1);
+    const byId = new Map(children.map((c) => [String(c.id), c]));
+    for (const r of out) {
+      const child = typeof r[name] === 'string' ? byId.get(r[name] as string) : undefined;
+      if (child) r[name] = child;
+    }
   }
   return out;
+}
+
+/** One record expanded for its templates (see expandManyForTemplates). */
+export async function expandForTemplates(db: Db, model: CompiledModel, entity: EntityModel, record: ApiRecord, paths: readonly string[]): Promise<Record<string, unknown>> {
+  return (await expandManyForTemplates(db, model, entity, [record], paths))[0] as Record<string, unknown>;
 }
 
 /** The field a path ends at, and the entity holding it. */

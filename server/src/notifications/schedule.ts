@@ -24,7 +24,7 @@ import { SqlParams, qualified } from '../query/sql.js';
 import { timeZoneOf } from '../calendar/zoned.js';
 import { toApiRecord } from '../records/record-mapping.js';
 import { rulesOf, type NotificationRule } from './rules.js';
-import { sendNotice } from './send.js';
+import { sendNotices } from './send.js';
 
 /** An occurrence that fell due this long before it was (re)scheduled is recorded as missed, not sent. */
 export const MISSED_AFTER_MS = 24 * 3600 * 1000;
@@ -174,70 +174,106 @@ export async function syncRecord(tx: Db, model: CompiledModel, entityName: strin
 
 export type FireOutcome = 'sent' | 'not-due' | 'rescheduled' | 'cancelled' | 'done';
 
-/** The date an occurrence counts from and whether the rule's condition holds, read from the record as it is now. */
-async function currentSource(tx: Db, model: CompiledModel, rule: NotificationRule, recordId: string, now: Date): Promise<{ row: Record<string, unknown>; sourceAt: string | null; holds: boolean } | null> {
+interface Current {
+  row: Record<string, unknown>;
+  sourceAt: string | null;
+  holds: boolean;
+}
+
+/** The date each occurrence counts from and whether the rule's condition holds, read from the records as they are now. */
+async function currentSources(tx: Db, model: CompiledModel, rule: NotificationRule, recordIds: readonly string[], now: Date): Promise<Map<string, Current>> {
+  const out = new Map<string, Current>();
   const field = rule.dateField;
-  if (!field) return null;
+  if (!field || recordIds.length === 0) return out;
   const params = new SqlParams();
   const cond = rule.def.when ? compileCondition(rule.def.when, rule.entity, model, { me: null, now }, params) : { where: 'TRUE', joins: [] };
   const col = qualified('t', field.column);
   const source = field.type === 'date' ? `((${col} + time '${DATE_HOUR}') AT TIME ZONE ${params.add(timeZoneOf(model.app))})` : col;
-  const [row] = await tx.query<Record<string, unknown>>(
-    `SELECT t.*, ${source} AS "$source", (${cond.where}) AS "$holds" FROM ${quoteIdent(rule.entity.table)} AS t ${cond.joins.map((j) => j.sql).join(' ')} WHERE t.id = ${params.add(recordId)}`,
+  const rows = await tx.query<Record<string, unknown>>(
+    `SELECT t.*, ${source} AS "$source", (${cond.where}) AS "$holds" FROM ${quoteIdent(rule.entity.table)} AS t ${cond.joins.map((j) => j.sql).join(' ')} WHERE t.id = ANY(${params.add(recordIds)}::uuid[])`,
     params.values,
   );
-  if (!row) return null;
-  const sourceAt = (row.$source as string | null) ?? null;
-  const holds = row.$holds === true;
-  delete row.$source;
-  delete row.$holds;
-  return { row, sourceAt, holds };
+  for (const row of rows) {
+    const current = { row, sourceAt: (row.$source as string | null) ?? null, holds: row.$holds === true };
+    delete row.$source;
+    delete row.$holds;
+    out.set(String(row.id), current);
+  }
+  return out;
 }
 
+type Locked = ScheduleRow & { rule: string };
+
 /**
- * Fires one schedule row in the caller's transaction: sends the notice when the row is still
- * scheduled and due by `now`, re-checked against the record as it is now. Only the schedule row
- * is locked: a write moving the date at the same moment waits for it in its hook and then
- * schedules the new occurrence, as it would after any occurrence that was sent.
+ * Fires schedule rows in the caller's transaction: sends each notice whose row is still
+ * scheduled and due by `now`, re-checked against the record as it is now; a batch costs a few
+ * statements per rule, not per occurrence. Only the schedule rows are locked (in id order, so
+ * batches never deadlock): a write moving a date at the same moment waits for them in its hook
+ * and then schedules the new occurrence, as it would after any occurrence that was sent.
  */
+export async function fireManyIn(tx: Db, model: CompiledModel, scheduleIds: readonly string[], now: Date, scheduler: DueScheduler | undefined): Promise<Map<string, FireOutcome>> {
+  const outcomes = new Map<string, FireOutcome>(scheduleIds.map((id) => [id, 'done']));
+  const locked = await tx.query<Locked>(`SELECT ${SCHEDULE_COLUMNS}, rule FROM ntf_schedule WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [scheduleIds]);
+  const byRule = new Map<string, Locked[]>();
+  for (const s of locked) if (s.status === 'scheduled') byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
+  const cancel: string[] = [];
+  const sent: string[] = [];
+  for (const [name, rows] of byRule) {
+    const rule = rulesOf(model).byName.get(name);
+    if (!rule) {
+      cancel.push(...rows.map((s) => s.id));
+      continue;
+    }
+    let current = await currentSources(tx, model, rule, rows.map((s) => s.record_id), now);
+    const ready: Locked[] = [];
+    const resync: Locked[] = [];
+    for (const s of rows) {
+      const c = current.get(s.record_id);
+      if (!c) cancel.push(s.id);
+      else if (!c.holds || c.sourceAt === null || Date.parse(c.sourceAt) !== Date.parse(s.source_at)) resync.push(s);
+      else ready.push(s);
+    }
+    if (resync.length > 0) {
+      // Writes that ran no hook (the runtime's own, or SQL) moved the date or ended the condition.
+      await syncRule(tx, model, rule, { ids: resync.map((s) => s.record_id) }, now, scheduler);
+      const again = await tx.query<Locked>(`SELECT ${SCHEDULE_COLUMNS}, rule FROM ntf_schedule WHERE id = ANY($1::uuid[])`, [resync.map((s) => s.id)]);
+      for (const s of again) {
+        const before = resync.find((r) => r.id === s.id);
+        if (s.status !== 'scheduled') outcomes.set(s.id, s.status === 'cancelled' ? 'cancelled' : 'done');
+        else if (Date.parse(s.due_at) > now.getTime()) outcomes.set(s.id, s.job_id === before?.job_id ? 'not-due' : 'rescheduled');
+        else ready.push(s);
+      }
+      current = await currentSources(tx, model, rule, ready.map((s) => s.record_id), now);
+    }
+    const early = ready.filter((s) => Date.parse(s.due_at) > now.getTime());
+    if (early.length > 0) {
+      // Woken early (clocks differ): wake again at the due time.
+      const jobs = early.map((s) => ({ id: uuidv7(), scheduleId: s.id, dueAt: new Date(s.due_at) }));
+      await tx.query('UPDATE ntf_schedule s SET job_id = j.job_id FROM unnest($1::uuid[], $2::uuid[]) AS j(id, job_id) WHERE s.id = j.id', [jobs.map((j) => j.scheduleId), jobs.map((j) => j.id)]);
+      await scheduler?.schedule(tx, jobs);
+      for (const s of early) outcomes.set(s.id, 'not-due');
+    }
+    const due = ready.filter((s) => Date.parse(s.due_at) <= now.getTime() && current.has(s.record_id));
+    if (due.length === 0) continue;
+    const def = rule.def;
+    await sendNotices(tx, model, due.map((s) => {
+      const record = toApiRecord(rule.entity, (current.get(s.record_id) as Current).row);
+      return { entity: rule.entity, record, recipients: def.recipients, channels: def.channels, subject: def.subject, body: def.body, key: `${rule.name}|${record.id}|${new Date(s.source_at).toISOString()}`, rule: rule.name, now };
+    }));
+    sent.push(...due.map((s) => s.id));
+  }
+  if (cancel.length > 0) {
+    await tx.query(`UPDATE ntf_schedule SET status = 'cancelled', job_id = NULL, updated_at = $2 WHERE id = ANY($1::uuid[])`, [cancel, now.toISOString()]);
+    for (const id of cancel) outcomes.set(id, 'cancelled');
+  }
+  if (sent.length > 0) {
+    await tx.query(`UPDATE ntf_schedule SET status = 'sent', fired_at = $2, updated_at = $2 WHERE id = ANY($1::uuid[])`, [sent, now.toISOString()]);
+    for (const id of sent) outcomes.set(id, 'sent');
+  }
+  return outcomes;
+}
+
+/** Fires one schedule row (see fireManyIn). */
 export async function fireIn(tx: Db, model: CompiledModel, scheduleId: string, now: Date, scheduler: DueScheduler | undefined): Promise<FireOutcome> {
-  const [locked] = await tx.query<ScheduleRow & { rule: string }>(`SELECT ${SCHEDULE_COLUMNS}, rule FROM ntf_schedule WHERE id = $1 FOR UPDATE`, [scheduleId]);
-  if (!locked || locked.status !== 'scheduled') return 'done';
-  const rule = rulesOf(model).byName.get(locked.rule);
-  const current = rule ? await currentSource(tx, model, rule, locked.record_id, now) : null;
-  if (!rule || !current) {
-    await tx.query(`UPDATE ntf_schedule SET status = 'cancelled', job_id = NULL, updated_at = $2 WHERE id = $1`, [scheduleId, now.toISOString()]);
-    return 'cancelled';
-  }
-  let s: ScheduleRow = locked;
-  if (!current.holds || current.sourceAt === null || Date.parse(current.sourceAt) !== Date.parse(locked.source_at)) {
-    // A write that ran no hook (the runtime's own, or SQL) moved the date or ended the condition.
-    await syncRule(tx, model, rule, { ids: [locked.record_id] }, now, scheduler);
-    const [again] = await tx.query<ScheduleRow>(`SELECT ${SCHEDULE_COLUMNS} FROM ntf_schedule WHERE id = $1`, [scheduleId]);
-    if (!again || again.status !== 'scheduled') return again?.status === 'cancelled' ? 'cancelled' : 'done';
-    s = again;
-  }
-  if (Date.parse(s.due_at) > now.getTime()) {
-    if (s.job_id !== locked.job_id) return 'rescheduled';
-    // Woken early (clocks differ): wake again at the due time.
-    const jobId = uuidv7();
-    await tx.query('UPDATE ntf_schedule SET job_id = $2 WHERE id = $1', [scheduleId, jobId]);
-    await scheduler?.schedule(tx, [{ id: jobId, scheduleId, dueAt: new Date(s.due_at) }]);
-    return 'not-due';
-  }
-  const def = rule.def;
-  const record = toApiRecord(rule.entity, current.row);
-  await sendNotice(tx, model, {
-    entity: rule.entity,
-    record,
-    recipients: def.recipients,
-    channels: def.channels,
-    subject: def.subject,
-    body: def.body,
-    key: `${rule.name}|${record.id}|${new Date(s.source_at).toISOString()}`,
-    rule: rule.name,
-    now,
-  });
-  await tx.query(`UPDATE ntf_schedule SET status = 'sent', fired_at = $2, updated_at = $2 WHERE id = $1`, [scheduleId, now.toISOString()]);
-  return 'sent';
+  return (await fireManyIn(tx, model, [scheduleId], now, scheduler)).get(scheduleId) ?? 'done';
 }

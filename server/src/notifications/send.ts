@@ -16,7 +16,7 @@ import { parseExpression } from '../expression/expression.js';
 import { isUuid } from '../expression/values.js';
 import type { ApiRecord } from '../records/record-mapping.js';
 import { OrgFacts, userIdOf } from '../workflows/resolve.js';
-import { expandForTemplates, pathsOf, renderFor, type LocalizedText } from './render.js';
+import { expandManyForTemplates, pathsOf, renderFor, type LocalizedText } from './render.js';
 
 export type Channel = 'inApp' | 'email';
 
@@ -64,18 +64,26 @@ const DEPUTY_NOTE: Record<string, string> = {
   ru: 'Вы получили это уведомление как заместитель: {name}.',
 };
 
+/** Role members, asked once per batch. */
+type RoleCache = Map<string, string[]>;
+
 /** The user ids the recipient specs name for this record (before substitution). */
-export async function resolveRecipients(tx: Db, record: ApiRecord, specs: readonly string[], now: Date): Promise<string[]> {
+export async function resolveRecipients(tx: Db, record: ApiRecord, specs: readonly string[], now: Date, org: OrgFacts = new OrgFacts(tx), roleCache: RoleCache = new Map()): Promise<string[]> {
   const out = new Set<string>();
-  const org = new OrgFacts(tx);
-  const roles: string[] = [];
   const of = (spec: string): string | null => (spec === 'owner' ? userIdOf(record.owner) : spec.startsWith('field:') ? userIdOf(record[spec.slice(6)]) : null);
   for (const spec of specs) {
     if (spec.startsWith('user:')) {
       const id = spec.slice(5);
       if (isUuid(id)) out.add(id.toLowerCase());
-    } else if (spec.startsWith('role:')) roles.push(spec.slice(5));
-    else if (spec.startsWith('manager:')) {
+    } else if (spec.startsWith('role:')) {
+      const role = spec.slice(5);
+      let members = roleCache.get(role);
+      if (!members) {
+        members = (await tx.query<{ id: string }>('SELECT DISTINCT "user"::text AS id FROM sys_role_assignment WHERE role = $1', [role])).map((r) => r.id);
+        roleCache.set(role, members);
+      }
+      for (const id of members) out.add(id);
+    } else if (spec.startsWith('manager:')) {
       const user = of(spec.slice(8));
       const boss = user ? userIdOf(await org.evaluate(MANAGER, { user }, now)) : null;
       if (boss) out.add(boss);
@@ -83,10 +91,6 @@ export async function resolveRecipients(tx: Db, record: ApiRecord, specs: readon
       const user = of(spec);
       if (user) out.add(user);
     }
-  }
-  if (roles.length > 0) {
-    const rows = await tx.query<{ id: string }>('SELECT DISTINCT "user"::text AS id FROM sys_role_assignment WHERE role = ANY($1::text[])', [roles]);
-    for (const r of rows) out.add(r.id);
   }
   return [...out];
 }
@@ -99,89 +103,138 @@ const MANAGER = parseExpression('manager(user)');
  * recipient and to each deputy substituting them today. Inactive users receive nothing.
  */
 export async function sendNotice(tx: Db, model: CompiledModel, notice: Notice): Promise<SendResult> {
-  const entity = typeof notice.entity === 'string' ? model.entities.get(notice.entity) : notice.entity;
-  if (!entity) throw new Error(`sendNotice: no entity ${String(notice.entity)}`);
-  const now = notice.now ?? new Date();
-  const channels = new Set<Channel>(notice.channels ?? ['inApp']);
-  const ids = await resolveRecipients(tx, notice.record, notice.recipients, now);
-  const result: SendResult = { recipients: [], inApp: 0, email: 0 };
-  if (ids.length === 0) return result;
-  const users = await tx.query<UserRow>('SELECT id::text AS id, full_name, email, locale, active FROM sys_user WHERE id = ANY($1::uuid[]) AND active IS NOT FALSE', [ids]);
-  if (users.length === 0) return result;
-  const deputies = channels.has('email')
+  const [result] = await sendNotices(tx, model, [notice]);
+  return result as SendResult;
+}
+
+interface Row {
+  id: string;
+  notice: number;
+  key: string;
+  channel: Channel;
+  recipient: string;
+  onBehalfOf: string | null;
+  address: string | null;
+  subject: string;
+  body: string | null;
+  status: string;
+  notification: string | null;
+}
+
+/** sendNotice for many notices at once: the same result, a few statements for the whole batch. */
+export async function sendNotices(tx: Db, model: CompiledModel, notices: readonly Notice[]): Promise<SendResult[]> {
+  const results: SendResult[] = notices.map(() => ({ recipients: [], inApp: 0, email: 0 }));
+  if (notices.length === 0) return results;
+  const org = new OrgFacts(tx);
+  const roles: RoleCache = new Map();
+  const entities = notices.map((n) => {
+    const entity = typeof n.entity === 'string' ? model.entities.get(n.entity) : n.entity;
+    if (!entity) throw new Error(`sendNotice: no entity ${String(n.entity)}`);
+    return entity;
+  });
+  const nows = notices.map((n) => n.now ?? new Date());
+  const wanted: string[][] = [];
+  for (let i = 0; i < notices.length; i++) wanted.push(await resolveRecipients(tx, notices[i]!.record, notices[i]!.recipients, nows[i]!, org, roles));
+  const allIds = [...new Set(wanted.flat())];
+  if (allIds.length === 0) return results;
+  const userRows = await tx.query<UserRow>('SELECT id::text AS id, full_name, email, locale, active FROM sys_user WHERE id = ANY($1::uuid[]) AND active IS NOT FALSE', [allIds]);
+  if (userRows.length === 0) return results;
+  const users = new Map(userRows.map((u) => [u.id, u]));
+  const anyEmail = notices.some((n) => n.channels?.includes('email'));
+  const deputyRows = anyEmail
     ? await tx.query<UserRow & { absent: string }>(
         `SELECT s.absent_user::text AS absent, d.id::text AS id, d.full_name, d.email, d.locale, d.active
            FROM sys_substitution s JOIN sys_user d ON d.id = s.deputy
           WHERE s.absent_user = ANY($1::uuid[]) AND s."from" <= $2::date AND s."to" >= $2::date AND d.active IS NOT FALSE`,
-        [users.map((u) => u.id), dayOf(now)],
+        [userRows.map((u) => u.id), dayOf(nows[0]!)],
       )
     : [];
-  const view = await expandForTemplates(tx, model, entity, notice.record, pathsOf(notice.subject, notice.body));
-  const texts = new Map<string, { subject: string; body: string | null }>();
-  const textIn = (locale: string) => {
-    let t = texts.get(locale);
-    if (!t) {
-      const subject = (renderFor(model, entity, notice.subject, view, locale) ?? '').replace(/\s+/g, ' ').trim().slice(0, 500);
-      t = { subject: subject || entity.name, body: renderFor(model, entity, notice.body, view, locale) ?? null };
-      texts.set(locale, t);
-    }
-    return t;
-  };
+  // Records expanded along their templates' paths, one query per referenced entity and batch.
+  const views = new Array<Record<string, unknown>>(notices.length);
+  const groups = new Map<string, number[]>();
+  notices.forEach((n, i) => {
+    const paths = pathsOf(n.subject, n.body);
+    const k = `${entities[i]!.name}\u0000${paths.join(',')}`;
+    groups.set(k, [...(groups.get(k) ?? []), i]);
+  });
+  for (const indexes of groups.values()) {
+    const first = indexes[0]!;
+    const expanded = await expandManyForTemplates(tx, model, entities[first]!, indexes.map((i) => notices[i]!.record), pathsOf(notices[first]!.subject, notices[first]!.body));
+    indexes.forEach((i, j) => (views[i] = expanded[j]!));
+  }
   const localeOf = (u: UserRow) => (u.locale && model.locales.includes(u.locale) ? u.locale : model.defaultLocale);
-  const key = notice.key ?? `notice:${uuidv7()}`;
 
-  // Notice ids are chosen up front, so the e-mail of a notice can point at it from its first write.
-  const rows: Array<{ id: string; key: string; channel: Channel; recipient: string; onBehalfOf: string | null; address: string | null; subject: string; body: string | null; status: string; notification: string | null }> = [];
-  for (const user of users) {
-    const text = textIn(localeOf(user));
-    const notification = channels.has('inApp') ? uuidv7() : null;
-    if (notification) {
-      rows.push({ id: uuidv7(), key: `${key}|${user.id}|inApp`, channel: 'inApp', recipient: user.id, onBehalfOf: null, address: null, ...text, status: 'delivered', notification });
+  const rows: Row[] = [];
+  notices.forEach((notice, i) => {
+    const entity = entities[i]!;
+    const channels = new Set<Channel>(notice.channels ?? ['inApp']);
+    const key = notice.key ?? `notice:${uuidv7()}`;
+    const texts = new Map<string, { subject: string; body: string | null }>();
+    const textIn = (locale: string) => {
+      let t = texts.get(locale);
+      if (!t) {
+        const subject = (renderFor(model, entity, notice.subject, views[i]!, locale) ?? '').replace(/\s+/g, ' ').trim().slice(0, 500);
+        t = { subject: subject || entity.name, body: renderFor(model, entity, notice.body, views[i]!, locale) ?? null };
+        texts.set(locale, t);
+      }
+      return t;
+    };
+    const recipients = wanted[i]!.map((id) => users.get(id)).filter((u): u is UserRow => u !== undefined);
+    for (const user of recipients) {
+      const text = textIn(localeOf(user));
+      // Notice ids are chosen up front, so the e-mail of a notice points at it from its first write.
+      const notification = channels.has('inApp') ? uuidv7() : null;
+      if (notification) rows.push({ id: uuidv7(), notice: i, key: `${key}|${user.id}|inApp`, channel: 'inApp', recipient: user.id, onBehalfOf: null, address: null, ...text, status: 'delivered', notification });
+      if (channels.has('email') && user.email) rows.push({ id: uuidv7(), notice: i, key: `${key}|${user.id}|email`, channel: 'email', recipient: user.id, onBehalfOf: null, address: user.email, ...text, status: 'pending', notification });
     }
-    if (channels.has('email') && user.email) rows.push({ id: uuidv7(), key: `${key}|${user.id}|email`, channel: 'email', recipient: user.id, onBehalfOf: null, address: user.email, ...text, status: 'pending', notification });
-  }
-  const direct = new Set(users.map((u) => u.id));
-  const absentName = new Map(users.map((u) => [u.id, u.full_name]));
-  for (const d of deputies) {
-    if (direct.has(d.id) || !d.email) continue;
-    const locale = localeOf(d);
-    const text = textIn(locale);
-    const note = (DEPUTY_NOTE[locale] ?? DEPUTY_NOTE.en!).replace('{name}', absentName.get(d.absent) ?? '');
-    rows.push({ id: uuidv7(), key: `${key}|${d.id}|email`, channel: 'email', recipient: d.id, onBehalfOf: d.absent, address: d.email, subject: text.subject, body: text.body ? `${note}\n\n${text.body}` : note, status: 'pending', notification: null });
-  }
-  if (rows.length === 0) return result;
+    if (!channels.has('email')) return;
+    const direct = new Set(recipients.map((u) => u.id));
+    const absentName = new Map(recipients.map((u) => [u.id, u.full_name]));
+    for (const d of deputyRows) {
+      if (!direct.has(d.absent) || direct.has(d.id) || !d.email) continue;
+      const locale = localeOf(d);
+      const text = textIn(locale);
+      const note = (DEPUTY_NOTE[locale] ?? DEPUTY_NOTE.en!).replace('{name}', absentName.get(d.absent) ?? '');
+      rows.push({ id: uuidv7(), notice: i, key: `${key}|${d.id}|email`, channel: 'email', recipient: d.id, onBehalfOf: d.absent, address: d.email, subject: text.subject, body: text.body ? `${note}\n\n${text.body}` : note, status: 'pending', notification: null });
+    }
+  });
+  if (rows.length === 0) return results;
 
   // The unique key decides which deliveries are new; only those get an in-app notice.
-  const inserted = await tx.query<{ id: string; channel: Channel; recipient: string }>(
-    `INSERT INTO ntf_delivery (id, key, channel, recipient, on_behalf_of, rule, record_entity, record_id, address, subject, body, status, attempts, created_at, sent_at, notification_id)
-     SELECT r.id, r.key, r.channel, r.recipient, r.on_behalf_of, $9, $10, $11, r.address, r.subject, r.body, r.status, 0, $12, CASE WHEN r.channel = 'inApp' THEN $12::timestamptz END, r.notification_id
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $13::text[], $14::uuid[])
-            AS r(id, key, channel, recipient, on_behalf_of, address, subject, body, status, notification_id)
+  const col = <T>(f: (r: Row) => T) => rows.map(f);
+  const inserted = await tx.query<{ id: string }>(
+    `INSERT INTO ntf_delivery (id, key, channel, recipient, on_behalf_of, address, subject, body, status, notification_id, rule, record_entity, record_id, created_at, attempts, sent_at)
+     SELECT r.id, r.key, r.channel, r.recipient, r.on_behalf_of, r.address, r.subject, r.body, r.status, r.notification_id, r.rule, r.record_entity, r.record_id, r.created_at, 0,
+            CASE WHEN r.channel = 'inApp' THEN r.created_at END
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[], $11::text[], $12::text[], $13::uuid[], $14::timestamptz[])
+            AS r(id, key, channel, recipient, on_behalf_of, address, subject, body, status, notification_id, rule, record_entity, record_id, created_at)
      ON CONFLICT (key) DO NOTHING
-     RETURNING id::text AS id, channel, recipient::text AS recipient`,
+     RETURNING id::text AS id`,
     [
-      rows.map((r) => r.id), rows.map((r) => r.key), rows.map((r) => r.channel), rows.map((r) => r.recipient), rows.map((r) => r.onBehalfOf),
-      rows.map((r) => r.address), rows.map((r) => r.subject), rows.map((r) => r.body), notice.rule ?? null, entity.name, notice.record.id, now.toISOString(), rows.map((r) => r.status), rows.map((r) => r.notification),
+      col((r) => r.id), col((r) => r.key), col((r) => r.channel), col((r) => r.recipient), col((r) => r.onBehalfOf), col((r) => r.address), col((r) => r.subject), col((r) => r.body), col((r) => r.status), col((r) => r.notification),
+      col((r) => notices[r.notice]!.rule ?? null), col((r) => entities[r.notice]!.name), col((r) => notices[r.notice]!.record.id), col((r) => nows[r.notice]!.toISOString()),
     ],
   );
-  if (inserted.length === 0) return result;
+  if (inserted.length === 0) return results;
   const fresh = new Set(inserted.map((r) => r.id));
-  const inApp = rows.filter((r) => r.channel === 'inApp' && fresh.has(r.id));
+  const done = rows.filter((r) => fresh.has(r.id));
+  const inApp = done.filter((r) => r.channel === 'inApp');
   if (inApp.length > 0) {
-    const emailed = new Set(rows.filter((r) => r.channel === 'email' && r.onBehalfOf === null && fresh.has(r.id)).map((r) => r.recipient));
+    const emailed = new Set(done.filter((r) => r.channel === 'email' && r.onBehalfOf === null).map((r) => `${r.notice}|${r.recipient}`));
+    const n = <T>(f: (r: Row) => T) => inApp.map(f);
     await tx.query(
       `INSERT INTO sys_notification (id, created_at, updated_at, created_by, updated_by, owner, version, recipient, subject, body, record_entity, record_id, email_status)
-       SELECT n.id, $1, $1, NULL, NULL, n.recipient, 1, n.recipient, n.subject, n.body, $2, $3, n.email_status
-         FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[]) AS n(id, recipient, subject, body, email_status)`,
-      [now.toISOString(), entity.name, notice.record.id, inApp.map((r) => r.notification), inApp.map((r) => r.recipient), inApp.map((r) => r.subject), inApp.map((r) => r.body), inApp.map((r) => (emailed.has(r.recipient) ? 'pending' : null))],
+       SELECT n.id, n.created_at, n.created_at, NULL, NULL, n.recipient, 1, n.recipient, n.subject, n.body, n.record_entity, n.record_id, n.email_status
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) AS n(id, recipient, subject, body, email_status, record_entity, record_id, created_at)`,
+      [n((r) => r.notification), n((r) => r.recipient), n((r) => r.subject), n((r) => r.body), n((r) => (emailed.has(`${r.notice}|${r.recipient}`) ? 'pending' : null)), n((r) => entities[r.notice]!.name), n((r) => notices[r.notice]!.record.id), n((r) => nows[r.notice]!.toISOString())],
     );
   }
-  const recipients = new Set<string>();
-  for (const r of inserted) {
-    recipients.add(r.recipient);
-    if (r.channel === 'inApp') result.inApp++;
-    else result.email++;
+  const recipientsOf = results.map(() => new Set<string>());
+  for (const r of done) {
+    recipientsOf[r.notice]!.add(r.recipient);
+    if (r.channel === 'inApp') results[r.notice]!.inApp++;
+    else results[r.notice]!.email++;
   }
-  result.recipients = [...recipients];
-  return result;
+  results.forEach((res, i) => (res.recipients = [...recipientsOf[i]!]));
+  return results;
 }
