@@ -25,7 +25,7 @@ const { values: opt } = parseArgs({
 const N = Number(opt.reminders);
 const C = Number(opt.concurrency);
 const url = opt['database-url'];
-const BATCH = 25;
+const BATCH = 50;
 
 const model = await loadCompiledModel();
 const { openDb } = await importDist('db/db.js');

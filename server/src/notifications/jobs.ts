@@ -95,7 +95,7 @@ export class PgBossNotificationJobs implements NotificationJobs {
 
   /** Starts this server's workers on the queue. */
   async work(notifications: Notifications): Promise<void> {
-    await this.boss.work<{ scheduleId: string }>(DUE_QUEUE, { pollingIntervalSeconds: this.polling, batchSize: this.options.batchSize ?? 20, burstWhenBatchFull: true, localConcurrency: this.options.concurrency ?? 2 }, async (jobs) => {
+    await this.boss.work<{ scheduleId: string }>(DUE_QUEUE, { pollingIntervalSeconds: this.polling, batchSize: this.options.batchSize ?? 50, burstWhenBatchFull: true, localConcurrency: this.options.concurrency ?? 2 }, async (jobs) => {
       await notifications.fireMany(jobs.map((j) => j.data.scheduleId));
     });
   }

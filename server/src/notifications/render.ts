@@ -88,6 +88,21 @@ function fieldAt(model: CompiledModel, entity: EntityModel, path: string): { fie
   return undefined;
 }
 
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+/** Intl formatters are costly to build: one per locale and style, reused. */
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${locale}|${JSON.stringify(options)}`;
+  let f = formats.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n|${locale}|${JSON.stringify(options)}`;
+  let f = formats.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formats.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f;
+}
+
 const WORDS: Record<string, { yes: string; no: string }> = { en: { yes: 'yes', no: 'no' }, ru: { yes: 'да', no: 'нет' } };
 
 function labelIn(label: Label | undefined, locale: string, model: CompiledModel): string | undefined {
@@ -106,20 +121,20 @@ export function formatValue(model: CompiledModel, entity: EntityModel, path: str
   try {
     switch (field.type) {
       case 'date':
-        if (typeof value === 'string') return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${value.slice(0, 10)}T00:00:00Z`));
+        if (typeof value === 'string') return dateFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${value.slice(0, 10)}T00:00:00Z`));
         break;
       case 'datetime':
-        if (typeof value === 'string') return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: timeZoneOf(model.app) }).format(new Date(value));
+        if (typeof value === 'string') return dateFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: timeZoneOf(model.app) }).format(new Date(value));
         break;
       case 'money':
-        if (typeof value === 'number') return new Intl.NumberFormat(locale, { style: 'currency', currency: model.currency }).format(value);
+        if (typeof value === 'number') return numberFormat(locale, { style: 'currency', currency: model.currency }).format(value);
         break;
       case 'decimal':
       case 'integer':
-        if (typeof value === 'number') return new Intl.NumberFormat(locale).format(value);
+        if (typeof value === 'number') return numberFormat(locale, {}).format(value);
         break;
       case 'percent':
-        if (typeof value === 'number') return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(value / 100);
+        if (typeof value === 'number') return numberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(value / 100);
         break;
       case 'boolean':
         if (typeof value === 'boolean') return (WORDS[locale] ?? WORDS.en)![value ? 'yes' : 'no'];
