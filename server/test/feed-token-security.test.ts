@@ -4,7 +4,7 @@
  * request log.
  */
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, redactUrl } from '../src/api/app.js';
 import { readConfig } from '../src/config.js';
@@ -13,6 +13,9 @@ import { ROUTES } from '../src/server.js';
 import { createOrgUser } from './helpers/access-org.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
+
+// Real database, SMTP and password hashing on a shared machine: more than Jest's 5 s default.
+jest.setTimeout(60_000);
 let t: TestApp;
 let logged: string[];
 let logging: FastifyInstance;

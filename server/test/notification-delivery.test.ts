@@ -4,7 +4,7 @@
  * e-mail to a real SMTP server in this process. The service's clock is moved to make
  * occurrences due (days are not waited for); everything else is the code the jobs run.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { EntityModel } from '../src/compile/compile.js';
 import { smtpMailer } from '../src/notifications/email.js';
 import { sendNotice } from '../src/notifications/send.js';
@@ -13,6 +13,9 @@ import { createOrgUser } from './helpers/access-org.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
+
+// Real database, SMTP and password hashing on a shared machine: more than Jest's 5 s default.
+jest.setTimeout(60_000);
 let t: TestApp;
 let smtp: TestSmtp;
 type User = { id: string; token: string; email: string };

@@ -6,11 +6,14 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { APP_METADATA_DIR, loadTestModel } from './helpers/app-db.js';
 import { createOrgUser } from './helpers/access-org.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
+
+// Real database, SMTP and password hashing on a shared machine: more than Jest's 5 s default.
+jest.setTimeout(60_000);
 let t: TestApp;
 let dir: string;
 let boss: { id: string; token: string };

@@ -5,7 +5,7 @@
  * second job is queued for each) → 10,000 deliveries, no duplicates, asserted in the database.
  * Also: a moved date cancels the pg-boss job in the write's transaction.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { buildApp } from '../src/api/app.js';
@@ -17,6 +17,7 @@ import { ROUTES } from '../src/server.js';
 import { createOrgUser } from './helpers/access-org.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
+jest.setTimeout(60_000);
 const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 const N = Number(process.env.CARDO_EXACTLY_ONCE_N ?? 10_000);
 
