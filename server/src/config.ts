@@ -14,6 +14,8 @@ export interface Config {
   demo: boolean;
   demoPassword: string | undefined;
   smtpUrl: string | undefined;
+  /** The From of notification e-mails (CARDO_MAIL_FROM). */
+  mailFrom: string;
   logLevel: string;
   /** The runtime UI's build (Vite output) served at `/`. */
   uiDir: string;
@@ -38,6 +40,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string): Config {
     demo: env.CARDO_DEMO !== undefined ? !['0', 'false', 'no', 'off'].includes(env.CARDO_DEMO.toLowerCase()) : !databaseUrl,
     demoPassword: env.CARDO_DEMO_PASSWORD || undefined,
     smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.CARDO_MAIL_FROM || 'Cardo <cardo@localhost>',
     logLevel: env.LOG_LEVEL ?? 'info',
     uiDir: path.resolve(cwd, env.CARDO_UI_DIR ?? path.join(REPO_ROOT, 'runtime-ui/dist')),
     studioDir: path.resolve(cwd, env.CARDO_STUDIO_DIR ?? path.join(REPO_ROOT, 'studio/dist')),

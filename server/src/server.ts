@@ -21,6 +21,7 @@ import { ModelHolder } from './runtime/model-holder.js';
 import { studioRoutes } from './studio/studio.routes.js';
 import { uiRoutes } from './api/ui.routes.js';
 import { PgBossTimers, PollingTimers, type TimerService } from './workflows/timers.js';
+import { PgBossNotificationJobs, PollingNotificationJobs, type NotificationJobs } from './notifications/jobs.js';
 import { workflowRoutes } from './workflows/workflows.routes.js';
 
 /**
@@ -67,12 +68,18 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
     if (timers instanceof PgBossTimers) timers.onError = (error) => app.log.error({ err: error }, 'workflow timers');
     app.workflows.scheduler = timers;
     await timers.start(app.workflows);
+    // Notification date rules: pg-boss jobs on PostgreSQL, a poll of ntf_schedule on the embedded database.
+    const jobs: NotificationJobs = config.databaseUrl ? new PgBossNotificationJobs(config.databaseUrl) : new PollingNotificationJobs();
+    jobs.onError = (error) => app.log.error({ err: error }, 'notification jobs');
+    app.notifications.scheduler = jobs;
+    await jobs.start(app.notifications);
     return {
       app,
       db,
       models,
       notes,
       async close() {
+        await jobs.stop();
         await timers.stop();
         await app.close();
         await db.close();

@@ -88,7 +88,8 @@ describe('service tasks', () => {
     expect(started.body.waitingAt.map((w: { id: string }) => w.id).sort()).toEqual(['by_department', 'by_head']);
 
     const [note] = await t.db.query<{ recipient: string; subject: string; body: string }>('SELECT recipient::text AS recipient, subject, body FROM sys_notification WHERE record_id = $1', [order]);
-    expect(note).toEqual({ recipient: responsible.id, subject: 'Order Big order for ACME', body: 'Amount 70' });
+    // Money as the recipient reads it (the app's currency, the default locale ru): the notification pipeline formats it.
+    expect(note).toEqual({ recipient: responsible.id, subject: 'Order Big order for ACME', body: `Amount ${new Intl.NumberFormat('ru', { style: 'currency', currency: 'RUB' }).format(70)}` });
     const clients = await t.db.query<{ name: string; status: string }>(`SELECT name, status FROM client WHERE name = 'From Big order'`);
     expect(clients).toEqual([{ name: 'From Big order', status: 'active' }]);
     const children = await t.db.query<{ process: string; parent_id: string }>('SELECT process, parent_id::text AS parent_id FROM wf_instance WHERE record_id = $1 AND parent_id IS NOT NULL', [order]);

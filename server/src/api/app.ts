@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { CardoError } from '../errors.js';
 import { unstorableTextPath } from '../expression/values.js';
-import type { RecordWriteHook } from '../records/records.service.js';
+import type { RecordDeleteHook, RecordWriteHook } from '../records/records.service.js';
 import type { ModelHolder } from '../runtime/model-holder.js';
 import { toProblem } from './problem.js';
 
@@ -20,6 +20,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Run inside the transaction of every record write made through the API (workflow triggers). */
     recordHooks: RecordWriteHook[];
+    /** Run inside the transaction of every record delete made through the API. */
+    recordDeleteHooks: RecordDeleteHook[];
   }
 }
 
@@ -84,8 +86,26 @@ export function assertStorableText(value: unknown, base: string): void {
   if (path !== undefined) throw new CardoError('CARDO_ERR_API_VALIDATION', `${path || '(body)'}: text must not contain NUL characters or unpaired surrogates.`, { errors: [{ path, message: 'Contains a NUL character or an unpaired surrogate.' }] });
 }
 
+/** Secrets that travel in a URL (the calendar feed's `token`), replaced before a URL is logged. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|access_token)=)[^&#]*/gi, '$1[redacted]');
+}
+
+/** Request log lines as Fastify writes them, with secrets in the query string redacted. */
+function requestSerializer(request: FastifyRequest): Record<string, unknown> {
+  return { method: request.method, url: redactUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+}
+
+/** The logger options with the redacting request serializer (unless the caller brings its own). */
+function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return logger;
+  const base = logger === true ? {} : (logger as Record<string, unknown>);
+  return { ...base, serializers: { req: requestSerializer, ...(base.serializers as object | undefined) } } as FastifyServerOptions['logger'];
+}
+
 /** The Fastify app with the shared behaviour every route relies on, and the given route modules. */
 export async function buildApp(deps: AppDeps, routes: readonly RoutePlugin[], options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  if (options.logger) options = { ...options, logger: withRedaction(options.logger) };
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: PARAM_LIMIT },
@@ -116,6 +136,7 @@ export async function buildApp(deps: AppDeps, routes: readonly RoutePlugin[], op
   app.decorateRequest('model', null as unknown as CompiledModel);
   app.decorateRequest('user', null);
   app.decorate('recordHooks', [] as RecordWriteHook[]);
+  app.decorate('recordDeleteHooks', [] as RecordDeleteHook[]);
   app.addHook('onRequest', async (request) => {
     request.model = deps.models.current;
     const query = request.url.indexOf('?');

@@ -3,7 +3,16 @@ import { accessOf } from '../access/access.js';
 import type { RoutePlugin } from '../api/app.js';
 import { CardoError, type FieldError } from '../errors.js';
 import { isUuid } from '../expression/values.js';
+import { smtpMailer } from './email.js';
 import { countInbox, listInbox, markAllRead, markRead, type Inbox } from './inbox.js';
+import { Notifications } from './notifications.service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Notification rules at run time (the server wires their jobs to it). */
+    notifications: Notifications;
+  }
+}
 
 export const INBOX_DEFAULT_LIMIT = 50;
 export const INBOX_MAX_LIMIT = 200;
@@ -63,7 +72,13 @@ function parseInboxQuery(query: Readonly<Record<string, unknown>>): { unread: bo
 }
 
 /** `/api/notifications`: the caller's in-app notices, newest first; marking them read. */
-export const notificationRoutes: RoutePlugin = (app, { db }) => {
+export const notificationRoutes: RoutePlugin = (app, { db, models, config }) => {
+  const notifications = new Notifications(db, models, { from: config.mailFrom, ...(config.smtpUrl ? { mailer: smtpMailer(config.smtpUrl) } : {}) });
+  app.decorate('notifications', notifications);
+  app.recordHooks.push((tx, change) => notifications.onRecordWrite(tx, change));
+  app.recordDeleteHooks.push((tx, change) => notifications.onRecordDelete(tx, change.model, change.entity, change.before.id));
+  app.addHook('onClose', async () => notifications.mailer?.close());
+
   app.get('/api/notifications', { schema: { response: { 200: notificationPageSchema } } }, async (request) => {
     const options = parseInboxQuery(request.query as Record<string, unknown>);
     return listInbox(db, await inboxOf(request), options);

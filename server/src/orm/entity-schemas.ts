@@ -14,7 +14,7 @@ import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../comp
  */
 
 /** Tables Cardo keeps that are not entities (never exposed through the record API). */
-export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed', 'wf_instance', 'wf_task', 'wf_timer', 'wf_event', 'sys_file_content'] as const;
+export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed', 'wf_instance', 'wf_task', 'wf_timer', 'wf_event', 'ntf_schedule', 'ntf_delivery', 'sys_file_content'] as const;
 
 /**
  * Marks the columns holding duplicate-rule keys in the database itself, so a plan can tell
@@ -525,6 +525,66 @@ function calendarFeedSchema(): EntitySchema {
 }
 
 /**
+ * The current occurrence of each date-triggered notification rule per record (notifications/
+ * schedule.ts): when it is due, from which date value, and whether it was sent. The row is the
+ * truth; pg-boss jobs only wake a server up, so a stale or duplicate job finds nothing to do.
+ */
+function notificationScheduleSchema(): EntitySchema {
+  const table = 'ntf_schedule';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
+      rule: scalarProperty('rule', { kind: 'varchar', length: 100 }, false),
+      entity: scalarProperty('entity', { kind: 'varchar', length: 64 }, false),
+      recordId: scalarProperty('record_id', { kind: 'uuid' }, false),
+      sourceAt: scalarProperty('source_at', { kind: 'timestamptz' }, false),
+      dueAt: scalarProperty('due_at', { kind: 'timestamptz' }, false),
+      status: scalarProperty('status', { kind: 'varchar', length: 20 }, false),
+      jobId: scalarProperty('job_id', { kind: 'uuid' }, true),
+      updatedAt: scalarProperty('updated_at', { kind: 'timestamptz' }, false),
+      firedAt: scalarProperty('fired_at', { kind: 'timestamptz' }, true),
+    },
+    indexes: toIndexOptions([plainIndex(table, ['rule', 'record_id'], 'uq'), plainIndex(table, ['status', 'due_at'])]),
+  } as never);
+}
+
+/**
+ * One notice to one recipient over one channel. `key` (occurrence + recipient + channel) is
+ * unique, so however many servers, jobs or retries deliver an occurrence, it lands once. E-mail
+ * rows are the outbox: status, attempts and the last error of each delivery.
+ */
+function notificationDeliverySchema(): EntitySchema {
+  const table = 'ntf_delivery';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
+      key: scalarProperty('key', { kind: 'varchar', length: 400 }, false),
+      channel: scalarProperty('channel', { kind: 'varchar', length: 10 }, false),
+      recipient: scalarProperty('recipient', { kind: 'uuid' }, false),
+      onBehalfOf: scalarProperty('on_behalf_of', { kind: 'uuid' }, true),
+      notification: scalarProperty('notification_id', { kind: 'uuid' }, true),
+      rule: scalarProperty('rule', { kind: 'varchar', length: 100 }, true),
+      recordEntity: scalarProperty('record_entity', { kind: 'varchar', length: 64 }, true),
+      recordId: scalarProperty('record_id', { kind: 'uuid' }, true),
+      address: scalarProperty('address', { kind: 'varchar', length: 320 }, true),
+      subject: scalarProperty('subject', { kind: 'varchar', length: 500 }, false),
+      body: scalarProperty('body', { kind: 'text' }, true),
+      status: scalarProperty('status', { kind: 'varchar', length: 20 }, false),
+      attempts: { ...scalarProperty('attempts', { kind: 'integer' }, false), default: 0 },
+      lastError: scalarProperty('last_error', { kind: 'text' }, true),
+      nextAttemptAt: scalarProperty('next_attempt_at', { kind: 'timestamptz' }, true),
+      createdAt: scalarProperty('created_at', { kind: 'timestamptz' }, false),
+      sentAt: scalarProperty('sent_at', { kind: 'timestamptz' }, true),
+    },
+    indexes: toIndexOptions([plainIndex(table, ['key'], 'uq'), plainIndex(table, ['status', 'next_attempt_at']), plainIndex(table, ['record_entity', 'record_id'])]),
+  } as never);
+}
+
+/**
  * The bytes of a stored file (sys_file): in PostgreSQL, so that a file is written in the same
  * transaction as the record it is attached to, and every server instance can serve it.
  */
@@ -567,6 +627,8 @@ export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
     workflowTaskSchema(),
     workflowTimerSchema(),
     workflowEventSchema(),
+    notificationScheduleSchema(),
+    notificationDeliverySchema(),
     fileContentSchema(),
   ];
 }

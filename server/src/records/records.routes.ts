@@ -125,7 +125,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   app.delete<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
     const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
-    await deleteRecord(db, request.model, entity, request.params.id, { actor: actorOf(request), access });
+    await deleteRecord(db, request.model, entity, request.params.id, { actor: actorOf(request), access, deleteHooks: app.recordDeleteHooks });
     return reply.status(204).send();
   });
 

@@ -4,6 +4,7 @@ import type { CompiledModel, EntityModel, FieldModel } from '../compile/compile.
 import type { Db } from '../db/db.js';
 import { quoteIdent } from '../db/db.js';
 import { revokeUserSessions } from '../auth/sessions.js';
+import { revokeFeedToken } from '../calendar/feed-tokens.js';
 import { CardoError, type FieldError } from '../errors.js';
 import type { Access } from '../access/access.js';
 import { SqlParams } from '../query/sql.js';
@@ -31,10 +32,15 @@ export interface RecordChange {
 /** Runs in the write's transaction after the row and its audit entry (workflow triggers). */
 export type RecordWriteHook = (tx: Db, change: RecordChange) => Promise<void>;
 
+/** Runs in a delete's transaction after the row is gone (notifications cancel what was scheduled for it). */
+export type RecordDeleteHook = (tx: Db, change: { model: CompiledModel; entity: EntityModel; before: ApiRecord; actor: Actor }) => Promise<void>;
+
 export interface WriteOptions {
   actor: Actor;
   /** Hooks of the API's writes; absent for the runtime's own writes (so they never re-trigger). */
   hooks?: readonly RecordWriteHook[];
+  /** Hooks of the API's deletes. */
+  deleteHooks?: readonly RecordDeleteHook[];
   /** The caller saw the "possible duplicate" warning and saves anyway. */
   confirmDuplicates?: boolean;
   now?: Date;
@@ -139,8 +145,11 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
     const after = toApiRecord(entity, row as Record<string, unknown>);
     const changes = diff(entity, before, after);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'update', actor, changes, now });
-    // A deactivated user's sessions end with the same transaction that deactivates them.
-    if (entity.name === 'sys_user' && before.active === true && after.active !== true) await revokeUserSessions(tx, id);
+    // A deactivated user's sessions and calendar feed link end with the same transaction that deactivates them.
+    if (entity.name === 'sys_user' && before.active === true && after.active !== true) {
+      await revokeUserSessions(tx, id);
+      await revokeFeedToken(tx, id);
+    }
     for (const hook of options.hooks ?? []) await hook(tx, { model, entity, before, after, actor });
     return after;
   }, { settings: duplicateSearchSettings(entity) });
@@ -156,7 +165,9 @@ export async function deleteRecord(db: Db, model: CompiledModel, entity: EntityM
     const before = toApiRecord(entity, current);
     await runWrite(model, entity, () => tx.query(`DELETE FROM ${quoteIdent(entity.table)} WHERE id = $1`, [id]));
     await tx.query(`DELETE FROM sys_link WHERE (from_entity = $1 AND from_id = $2) OR (to_entity = $1 AND to_id = $2)`, [entity.name, id]);
-    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'delete', actor: options.access ? options.access.actorFor(current.owner) : options.actor, changes: diff(entity, before, {}), now });
+    const actor = options.access ? options.access.actorFor(current.owner) : options.actor;
+    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'delete', actor, changes: diff(entity, before, {}), now });
+    for (const hook of options.deleteHooks ?? []) await hook(tx, { model, entity, before, actor });
   });
 }
 

@@ -22,6 +22,7 @@ import { toApiRecord, type ApiRecord } from '../records/record-mapping.js';
 import { createRecord, updateRecord, type Actor } from '../records/records.service.js';
 import { CARDO_LANGUAGE, type ServiceTaskDef, type WorkflowDefinition } from './definitions.js';
 import { OrgFacts, expandRecord, userIdOf } from './resolve.js';
+import { sendNotice } from '../notifications/send.js';
 
 /** A timer whose date is empty never fires (a task without a due date is never overdue). */
 const NEVER = '9999-12-31T00:00:00Z';
@@ -369,16 +370,7 @@ export class InstanceRun {
       case 'notify': {
         const recipient = userIdOf(await this.evaluate(task.recipient, variables));
         if (!recipient) return {};
-        const view = await expandRecord(tx, model, this.entity, this.record, def.templatePaths);
-        const notification = model.entities.get('sys_notification') as EntityModel;
-        await createRecord(tx, model, notification, {
-          recipient,
-          subject: renderTemplate(task.subject, view).slice(0, 500),
-          body: task.body ? renderTemplate(task.body, view) : null,
-          recordEntity: this.entity.name,
-          recordId: instance.recordId,
-          owner: recipient,
-        }, options);
+        await sendNotice(tx, model, { entity: this.entity, record: this.record, recipients: [`user:${recipient}`], channels: ['inApp', 'email'], subject: task.subject, body: task.body, rule: `workflow:${def.name}`, now });
         return { notified: recipient };
       }
       case 'startProcess': {
