@@ -16,9 +16,11 @@ const GROUPS: ReadonlyArray<{ key: string; kinds: ReadonlyArray<StudioFileEntry[
   { key: 'template', kinds: ['template', 'templateDocx'], label: 'explorer.template' },
 ];
 
-/** Where a file opens: entities in the designer, every other text file in the file editor. */
+/** Where a file opens: entities in the designer, workflows in the modeler, every other text file in the file editor. */
 export function routeOf(file: StudioFileEntry): string {
-  return file.kind === 'entity' ? `/entities/${file.name}` : `/files/${file.path}`;
+  if (file.kind === 'entity') return `/entities/${file.name}`;
+  if (file.kind === 'workflow') return `/workflows/${encodeURIComponent(file.name)}`;
+  return `/files/${file.path}`;
 }
 
 export function Explorer() {
