@@ -48,7 +48,12 @@ interface Props {
   modeling: Modeling;
   moddle: Moddle;
   context: PanelContext;
+  /** Replaces the element by one of another type (bpmn-js's replace), keeping its id and flows. */
+  replace(element: DiagramElement, type: string): void;
 }
+
+/** The kinds of task Cardo runs; a plain task can become one of them and back. */
+const TASK_TYPES = ['bpmn:Task', 'bpmn:UserTask', 'bpmn:ServiceTask'] as const;
 
 const PROBLEM_TEXT: Record<NonNullable<ReturnType<typeof attributeProblem>>, MessageKey> = {
   duration: 'bpmn.problem.duration',
@@ -68,7 +73,7 @@ function processOf(element: DiagramElement): ModdleElement | null {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export function PropertiesPanel({ element, modeling, moddle, context }: Props) {
+export function PropertiesPanel({ element, modeling, moddle, context, replace }: Props) {
   const { t, label } = useI18n();
   const bo = element.businessObject;
   const process = processOf(element);
@@ -125,6 +130,16 @@ export function PropertiesPanel({ element, modeling, moddle, context }: Props) {
   );
   if (type !== 'bpmn:Collaboration') {
     sections.push(field('prop-name', 'bpmn.name', <Input value={str(bo.name)} onChange={(e) => modeling.updateProperties(element, { name: e.target.value || undefined })} data-testid="prop-name" />));
+  }
+
+  if ((TASK_TYPES as readonly string[]).includes(type)) {
+    sections.push(
+      field(
+        'prop-type',
+        'bpmn.taskType',
+        <Select value={type} options={TASK_TYPES.map((v) => ({ value: v, label: t(`bpmn.taskType.${v.replace(/^bpmn:/, '')}` as MessageKey) }))} onChange={(next: string) => next !== type && replace(element, next)} data-testid="prop-type" style={{ width: '100%' }} />,
+      ),
+    );
   }
 
   if (process && (type === 'bpmn:Process' || type === 'bpmn:Participant')) {

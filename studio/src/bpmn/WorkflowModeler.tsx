@@ -23,8 +23,14 @@ interface Canvas {
   getRootElement(): DiagramElement;
   addMarker(id: string, marker: string): void;
   removeMarker(id: string, marker: string): void;
-  zoom(level: 'fit-viewport'): void;
+  viewbox(box?: Box): { inner: Box; outer: Box };
   scrollToElement(element: DiagramElement): void;
+}
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 interface Overlays {
   add(id: string, type: string, overlay: { position: Record<string, number>; html: HTMLElement }): string;
@@ -35,6 +41,16 @@ interface EventBus {
 }
 
 const MARKER = 'cardo-problem';
+
+/** Fits the diagram in view, never enlarged, leaving the palette's strip on the left free. */
+function fit(canvas: Canvas): void {
+  const { inner, outer } = canvas.viewbox();
+  if (inner.width === 0 || outer.width === 0) return;
+  const left = 110;
+  const pad = 24;
+  const scale = Math.min((outer.width - left - pad) / inner.width, (outer.height - 2 * pad) / inner.height, 1);
+  canvas.viewbox({ x: inner.x - left / scale, y: inner.y - pad / scale, width: outer.width / scale, height: outer.height / scale });
+}
 
 /** The pickers' lists: entities with their fields and tabs, roles, workflow names. */
 async function loadContext(files: ReadonlyArray<{ path: string; kind: string; name: string }>): Promise<PanelContext> {
@@ -51,6 +67,8 @@ async function loadContext(files: ReadonlyArray<{ path: string; kind: string; na
   const roleList = ((roles?.json as { roles?: Array<{ name: string; label: Label }> } | undefined)?.roles ?? []).map((r) => ({ name: r.name, label: r.label }));
   return { entities, roles: roleList, workflows: files.filter((f) => f.kind === 'workflow').map((f) => f.name) };
 }
+
+let contextCache: { files: unknown; context: Promise<PanelContext> } | null = null;
 
 export function WorkflowModeler({ name }: { name: string }) {
   const { t } = useI18n();
@@ -125,7 +143,7 @@ export function WorkflowModeler({ name }: { name: string }) {
       if (!m) return;
       const { warnings: importWarnings } = await m.importXML(file.content ?? '');
       setWarnings(importWarnings.map((w) => (w as { message?: string }).message ?? String(w)));
-      m.get<Canvas>('canvas').zoom('fit-viewport');
+      fit(m.get<Canvas>('canvas'));
       setEtag(file.etag);
       setProblems(file.problems);
       setAllProblems(null);
@@ -157,7 +175,9 @@ export function WorkflowModeler({ name }: { name: string }) {
 
   useEffect(() => {
     let live = true;
-    void loadContext(files).then((c) => live && setContext(c));
+    // One read of the pickers' files per file tree, shared by the workflows opened in turn.
+    if (contextCache?.files !== files) contextCache = { files, context: loadContext(files) };
+    void contextCache.context.then((c) => live && setContext(c));
     return () => {
       live = false;
     };
@@ -186,9 +206,13 @@ export function WorkflowModeler({ name }: { name: string }) {
   };
 
   const undo = () => service<{ undo(): void }>('commandStack').undo();
+  const replace = (element: DiagramElement, type: string) => {
+    const next = service<{ replaceElement(e: DiagramElement, target: { type: string }): DiagramElement }>('bpmnReplace').replaceElement(element, { type });
+    service<{ select(e: DiagramElement): void }>('selection').select(next);
+  };
 
   return (
-    <div data-testid="bpmn-modeler">
+    <div data-testid="bpmn-modeler" data-name={name}>
       <Space style={{ marginBottom: 12 }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>
           {name} <Typography.Text type="secondary">{path}</Typography.Text>
@@ -210,7 +234,7 @@ export function WorkflowModeler({ name }: { name: string }) {
           <div ref={container} className="cardo-modeler-canvas" data-testid="bpmn-canvas" data-ready={!loading && !error ? 'true' : 'false'} />
         </Spin>
         <div style={{ width: 340, flex: 'none', maxHeight: '70vh', overflow: 'auto' }}>
-          {!selected || loading ? <Empty description={t('bpmn.selectElement')} /> : !context ? <Spin /> : <PropertiesPanel key={selected.id} element={selected} modeling={service<Modeling>('modeling')} moddle={service<Moddle>('moddle')} context={context} />}
+          {!selected || loading ? <Empty description={t('bpmn.selectElement')} /> : !context ? <Spin /> : <PropertiesPanel key={`${selected.id}-${selected.businessObject.$type}`} element={selected} replace={replace} modeling={service<Modeling>('modeling')} moddle={service<Moddle>('moddle')} context={context} />}
         </div>
       </div>
       {problems.length > 0 && (
