@@ -84,6 +84,8 @@ export function WorkflowModeler({ name }: { name: string }) {
   const [warnings, setWarnings] = useState<string[]>([]);
   const [problems, setProblems] = useState<MetadataProblem[]>([]);
   const [allProblems, setAllProblems] = useState<number | null>(null);
+  // Saves done since the file was opened: the verdict of the latest carries its number.
+  const [saves, setSaves] = useState(0);
   const [selected, setSelected] = useState<DiagramElement | null>(null);
   const [dirty, setDirty] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -188,6 +190,7 @@ export function WorkflowModeler({ name }: { name: string }) {
     if (!m) return;
     setSaving(true);
     setError(null);
+    setAllProblems(null);
     try {
       const { xml } = await m.saveXML({ format: true });
       const saved = await api<Saved>('PUT', fileUrl(path), { content: xml }, etag ? { 'if-match': etag } : {});
@@ -195,6 +198,7 @@ export function WorkflowModeler({ name }: { name: string }) {
       setEtag(saved.etag);
       setProblems(mine);
       setAllProblems(saved.problems.length);
+      setSaves((n) => n + 1);
       setDirty(false);
       drawProblems(mine);
       void message.success(t('common.saved'));
@@ -228,7 +232,7 @@ export function WorkflowModeler({ name }: { name: string }) {
       </Space>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="bpmn-error" action={<Button onClick={() => void load()}>{t('common.retry')}</Button>} />}
       {warnings.length > 0 && <Alert type="warning" showIcon title={t('bpmn.importWarnings', { count: warnings.length })} description={<ul style={{ margin: 0 }}>{warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>} style={{ marginBottom: 12 }} data-testid="bpmn-import-warnings" />}
-      {allProblems !== null && (allProblems === 0 ? <Alert type="success" title={t('designer.valid')} style={{ marginBottom: 12 }} data-testid="bpmn-valid" /> : <Alert type="warning" title={t('designer.invalid', { count: allProblems })} style={{ marginBottom: 12 }} data-testid="bpmn-invalid" />)}
+      {allProblems !== null && (allProblems === 0 ? <Alert type="success" title={t('designer.valid')} style={{ marginBottom: 12 }} data-testid="bpmn-valid" data-saves={saves} /> : <Alert type="warning" title={t('designer.invalid', { count: allProblems })} style={{ marginBottom: 12 }} data-testid="bpmn-invalid" data-saves={saves} />)}
       <div style={{ display: 'flex', gap: 16, alignItems: 'stretch' }}>
         <Spin spinning={loading} wrapperClassName="cardo-modeler-spin" style={{ flex: 1 }}>
           <div ref={container} className="cardo-modeler-canvas" data-testid="bpmn-canvas" data-ready={!loading && !error ? 'true' : 'false'} />
