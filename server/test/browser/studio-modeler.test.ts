@@ -43,10 +43,8 @@ async function studioSignIn(login: string): Promise<Page> {
 /** Opens a workflow in the modeler and waits until bpmn-js has imported it. */
 async function openModeler(name: string): Promise<void> {
   // In-app navigation (the router follows history), as the explorer does, without reloading the studio.
-  await page.evaluate((url) => {
-    window.history.pushState({}, '', url);
-    window.dispatchEvent(new PopStateEvent('popstate'));
-  }, `/studio/workflows/${encodeURIComponent(name)}`);
+  const url = JSON.stringify(`/studio/workflows/${encodeURIComponent(name)}`);
+  await page.evaluate(`window.history.pushState({}, '', ${url}); window.dispatchEvent(new PopStateEvent('popstate'))`);
   await page.locator(`[data-testid="bpmn-modeler"][data-name="${name}"]`).waitFor();
   await page.locator('[data-testid="bpmn-canvas"][data-ready="true"]').waitFor();
 }
