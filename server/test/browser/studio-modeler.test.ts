@@ -196,6 +196,14 @@ describe('studio BPMN modeler', () => {
     const inbox = (await server.as('lawyer', { method: 'GET', url: '/api/tasks?assignee=me' })).json() as { items: Array<Record<string, unknown>> };
     const offered = inbox.items.find((i) => i.recordId === doc);
     expect(offered).toMatchObject({ title: 'Check: BPMN-1', candidateRole: 'lawyer', outcomes: ['checked'], offered: true });
+
+    // Committed, the change is in the workflow's history, shown from the modeler.
+    const committed = await server.as('consult', { method: 'POST', url: '/api/studio/git/commit', payload: { message: 'Document approval: check step' } });
+    expect(committed.statusCode).toBe(200);
+    await openModeler('document-approval');
+    await page.getByTestId('file-history').click();
+    await page.getByTestId('file-history-table').waitFor();
+    expect(await page.getByTestId('file-history-table').textContent()).toContain('Document approval: check step');
   });
 
   it('opens every MIWG reference model and saves it back with the same BPMN elements', async () => {

@@ -11,6 +11,7 @@ import Modeler from 'bpmn-js/lib/Modeler';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import cardoModdle from '../../../server/schema/cardo.json';
 import { api, ApiError, fileUrl } from '../api.js';
+import { FileHistory } from '../git/FileHistory.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import type { Entity, Label, MetadataProblem, StudioFile } from '../types.js';
@@ -229,6 +230,7 @@ export function WorkflowModeler({ name }: { name: string }) {
           {t('bpmn.undo')}
         </Button>
         <Button onClick={() => void load()}>{t('common.reload')}</Button>
+        <FileHistory path={path} />
       </Space>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="bpmn-error" action={<Button onClick={() => void load()}>{t('common.retry')}</Button>} />}
       {warnings.length > 0 && <Alert type="warning" showIcon title={t('bpmn.importWarnings', { count: warnings.length })} description={<ul style={{ margin: 0 }}>{warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>} style={{ marginBottom: 12 }} data-testid="bpmn-import-warnings" />}
