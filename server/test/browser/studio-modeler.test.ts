@@ -206,6 +206,25 @@ describe('studio BPMN modeler', () => {
     expect(await page.getByTestId('file-history-table').textContent()).toContain('Document approval: check step');
   });
 
+  it('creates a workflow from the explorer: a valid process for the chosen entity, opened in the modeler', async () => {
+    await page.goto(`${server.url}/studio`);
+    await page.getByText('Workflows (', { exact: false }).click();
+    await page.getByTestId('explorer-new-workflow').click();
+    await page.getByTestId('workflow-name').fill('Bad Name');
+    expect(await page.getByTestId('workflow-create').isDisabled()).toBe(true);
+    await page.getByTestId('workflow-name').fill('contract-check');
+    await choose(page.getByTestId('workflow-entity'), 'document', /^document$/);
+    await page.getByTestId('workflow-create').click();
+    await page.waitForURL(/\/studio\/workflows\/contract-check$/);
+    await page.locator('[data-testid="bpmn-canvas"][data-ready="true"]').waitFor();
+    expect(await page.getByTestId('prop-entity').textContent()).toContain('(document)');
+    await page.getByTestId(`explorer-workflows/contract-check.bpmn`).waitFor();
+    const { definitions } = await parseBpmn(await readFile(path.join(dir, 'workflows/contract-check.bpmn'), 'utf8'));
+    const process = (definitions.rootElements ?? []).find((e) => e.$type === 'bpmn:Process') as BpmnElement;
+    expect([process.id, process.entity, process.startOn]).toEqual(['contract_check', 'document', 'manual']);
+    expect(await save()).toBe('valid');
+  });
+
   it('opens every MIWG reference model and saves it back with the same BPMN elements', async () => {
     jest.setTimeout(600_000);
     const models = (await readdir(MIWG_DIR)).filter((f) => f.endsWith('.bpmn')).sort();
