@@ -89,6 +89,7 @@ export function WorkflowModeler({ name }: { name: string }) {
   const [saves, setSaves] = useState(0);
   const [selected, setSelected] = useState<DiagramElement | null>(null);
   const [dirty, setDirty] = useState(false);
+  const [canUndo, setCanUndo] = useState(false);
   const [saving, setSaving] = useState(false);
   const [context, setContext] = useState<PanelContext | null>(null);
   // Bumped on every change of the diagram, so the panel re-reads the business object.
@@ -168,7 +169,10 @@ export function WorkflowModeler({ name }: { name: string }) {
     bus.on('selection.changed', (e) => setSelected(e.newSelection?.length === 1 ? (e.newSelection[0] as DiagramElement) : m.get<Canvas>('canvas').getRootElement()));
     bus.on('elements.changed', () => setVersion((v) => v + 1));
     // Importing clears the stack ("clear"); any other change is an edit not saved yet.
-    bus.on('commandStack.changed', (e) => e.trigger !== 'clear' && setDirty(true));
+    bus.on('commandStack.changed', (e) => {
+      if (e.trigger !== 'clear') setDirty(true);
+      setCanUndo(m.get<{ canUndo(): boolean }>('commandStack').canUndo());
+    });
     void load();
     return () => {
       m.destroy();
@@ -226,7 +230,7 @@ export function WorkflowModeler({ name }: { name: string }) {
         <Button type="primary" onClick={() => void save()} loading={saving} disabled={loading || etag === null} data-testid="bpmn-save">
           {t('common.save')}
         </Button>
-        <Button onClick={undo} disabled={!dirty}>
+        <Button onClick={undo} disabled={!canUndo}>
           {t('bpmn.undo')}
         </Button>
         <Button onClick={() => void load()}>{t('common.reload')}</Button>
