@@ -221,6 +221,24 @@ describe('studio git', () => {
     expect(again.json()).toMatchObject({ code: 'CARDO_ERR_STUDIO_NOTHING_TO_COMMIT' });
   });
 
+  it('gives the history of one file, newest first, and refuses paths outside the metadata', async () => {
+    const log = await get(`/api/studio/git/log?path=${encodeURIComponent('entities/counterparty.json')}`);
+    expect(log.statusCode).toBe(200);
+    const { commits } = log.json() as { commits: Array<{ commit: string; author: string; date: string; subject: string }> };
+    expect(commits.map((c) => [c.author, c.subject])).toEqual([['Test consult', 'Counterparty: loyalty level'], ['Test', 'initial']]);
+    expect(commits[0]?.commit).toBe(gitIn(repo, 'rev-parse', 'HEAD').trim());
+    expect(Number.isNaN(Date.parse(commits[0]?.date ?? ''))).toBe(false);
+    // A file the last commit did not touch has the initial commit only; limit is honoured.
+    expect(((await get('/api/studio/git/log?path=roles.json')).json() as { commits: unknown[] }).commits).toHaveLength(1);
+    expect(((await get(`/api/studio/git/log?path=${encodeURIComponent('entities/counterparty.json')}&limit=1`)).json() as { commits: unknown[] }).commits).toHaveLength(1);
+    const outside = await get(`/api/studio/git/log?path=${encodeURIComponent('../outside.json')}`);
+    expect([outside.statusCode, (outside.json() as { code: string }).code]).toEqual([400, 'CARDO_ERR_STUDIO_PATH']);
+    const missing = await get('/api/studio/git/log');
+    expect([missing.statusCode, (missing.json() as { code: string }).code]).toEqual([400, 'CARDO_ERR_API_VALIDATION']);
+    expect((await get('/api/studio/git/log?path=roles.json&limit=201')).statusCode).toBe(400);
+    expect((await get('/api/studio/git/log?path=roles.json', 'seller')).statusCode).toBe(403);
+  });
+
   it('says clearly when the metadata directory is not in a git repository', async () => {
     const lone = await mkdtemp(path.join(tmpdir(), 'cardo-nogit-'));
     try {

@@ -1,6 +1,7 @@
 import { Alert, App as AntApp, Button, ConfigProvider, Layout, Result, Select, Space, Spin, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import ruRU from 'antd/locale/ru_RU';
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes, useParams } from 'react-router-dom';
 import { EntityDesigner } from './entity/EntityDesigner.js';
 import { Explorer } from './Explorer.js';
@@ -56,6 +57,18 @@ function FileRoute() {
   return <FileEditor key={path} path={path} />;
 }
 
+// bpmn-js is most of the modeler's weight: its own chunk, fetched when a workflow is opened.
+const WorkflowModeler = lazy(() => import('./bpmn/WorkflowModeler.js').then((m) => ({ default: m.WorkflowModeler })));
+
+function WorkflowRoute() {
+  const { name = '' } = useParams();
+  return (
+    <Suspense fallback={<Spin data-testid="bpmn-loading" />}>
+      <WorkflowModeler key={name} name={name} />
+    </Suspense>
+  );
+}
+
 function Studio() {
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -68,6 +81,7 @@ function Studio() {
           <Routes>
             <Route index element={<Home />} />
             <Route path="entities/:name" element={<EntityRoute />} />
+            <Route path="workflows/:name" element={<WorkflowRoute />} />
             <Route path="files/*" element={<FileRoute />} />
             <Route path="publish" element={<PublishPage />} />
             <Route path="git" element={<GitPage />} />

@@ -1,4 +1,6 @@
 import { Menu, type MenuProps } from 'antd';
+import { useState } from 'react';
+import { NewWorkflow } from './bpmn/NewWorkflow.js';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useI18n } from './i18n.js';
 import type { MessageKey } from './messages.js';
@@ -16,9 +18,13 @@ const GROUPS: ReadonlyArray<{ key: string; kinds: ReadonlyArray<StudioFileEntry[
   { key: 'template', kinds: ['template', 'templateDocx'], label: 'explorer.template' },
 ];
 
-/** Where a file opens: entities in the designer, every other text file in the file editor. */
+const NEW_WORKFLOW = 'new-workflow';
+
+/** Where a file opens: entities in the designer, workflows in the modeler, every other text file in the file editor. */
 export function routeOf(file: StudioFileEntry): string {
-  return file.kind === 'entity' ? `/entities/${file.name}` : `/files/${file.path}`;
+  if (file.kind === 'entity') return `/entities/${file.name}`;
+  if (file.kind === 'workflow') return `/workflows/${encodeURIComponent(file.name)}`;
+  return `/files/${file.path}`;
 }
 
 export function Explorer() {
@@ -26,13 +32,17 @@ export function Explorer() {
   const { files } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
+  const [creating, setCreating] = useState(false);
   const items: MenuProps['items'] = [
     ...GROUPS.map((group) => ({
       key: group.key,
       label: `${t(group.label)} (${files.filter((f) => group.kinds.includes(f.kind)).length})`,
-      children: files
-        .filter((f) => group.kinds.includes(f.kind))
-        .map((f) => ({ key: routeOf(f), label: <span data-testid={`explorer-${f.path}`}>{f.kind === 'templateDocx' ? `${f.name}.docx` : f.name}</span>, disabled: f.kind === 'templateDocx' })),
+      children: [
+        ...files
+          .filter((f) => group.kinds.includes(f.kind))
+          .map((f) => ({ key: routeOf(f), label: <span data-testid={`explorer-${f.path}`}>{f.kind === 'templateDocx' ? `${f.name}.docx` : f.name}</span>, disabled: f.kind === 'templateDocx' })),
+        ...(group.key === 'workflow' ? [{ key: NEW_WORKFLOW, label: <span data-testid="explorer-new-workflow">+ {t('workflow.new')}</span> }] : []),
+      ],
     })),
     { key: '/files/roles.json', label: <span data-testid="explorer-roles.json">{t('explorer.roles')}</span> },
     { key: '/files/app.json', label: t('explorer.app') },
@@ -40,5 +50,10 @@ export function Explorer() {
     { key: '/publish', label: <span data-testid="nav-publish">{t('explorer.publish')}</span> },
     { key: '/git', label: <span data-testid="nav-git">{t('explorer.git')}</span> },
   ];
-  return <Menu mode="inline" items={items} selectedKeys={[location.pathname]} defaultOpenKeys={['entity']} onClick={(e) => navigate(e.key)} data-testid="explorer" />;
+  return (
+    <>
+      <Menu mode="inline" items={items} selectedKeys={[location.pathname]} defaultOpenKeys={['entity']} onClick={(e) => (e.key === NEW_WORKFLOW ? setCreating(true) : navigate(e.key))} data-testid="explorer" />
+      {creating && <NewWorkflow open onClose={() => setCreating(false)} />}
+    </>
+  );
 }

@@ -3,7 +3,7 @@
 export type { App, ColorRule, Entity, Field, FieldType, Label, ListView, Option, Section, Tab } from '../../server/src/generated/metadata.js';
 export type { ErrorCode, Problem as MetadataProblem } from '../../server/src/errors.js';
 export type { StudioFile, StudioFileEntry } from '../../server/src/studio/studio-files.js';
-export type { GitChange, GitStatus } from '../../server/src/studio/studio-git.js';
+export type { GitChange, GitLogEntry, GitStatus } from '../../server/src/studio/studio-git.js';
 export type { PlanChange } from '../../server/src/plan/plan.js';
 
 export interface Me {

@@ -102,3 +102,32 @@ export async function gitCommit(dir: string, message: string, author: { name: st
   await git(cwd, ['commit', '--quiet', '--no-edit', '-m', message, '--', '.'], { env });
   return { commit: (await headOf(cwd)) ?? '', files: changes };
 }
+
+/** One commit that changed a file, newest first. */
+export interface GitLogEntry {
+  commit: string;
+  author: string;
+  /** ISO-8601 author date. */
+  date: string;
+  subject: string;
+}
+
+/**
+ * The history of one metadata file (followed across renames), newest first; empty while the
+ * repository has no commits. `file` is a path relative to the metadata directory, already
+ * checked to be one of its files.
+ */
+export async function gitLog(dir: string, file: string, limit: number): Promise<GitLogEntry[]> {
+  const { cwd } = await repositoryOf(dir);
+  if ((await headOf(cwd)) === null) return [];
+  // Fields and records separated by the ASCII unit and record separators, which subjects do not hold.
+  const out = await git(cwd, ['log', '--follow', `--max-count=${limit}`, '--format=%H%x1f%an%x1f%aI%x1f%s%x1e', '--', file]);
+  return out.stdout
+    .split('\x1e')
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((record) => {
+      const [commit = '', author = '', date = '', subject = ''] = record.split('\x1f');
+      return { commit, author, date, subject };
+    });
+}

@@ -4,8 +4,8 @@ import { loadModel } from '../compile/load-model.js';
 import { CardoError } from '../errors.js';
 import { applyMigration } from '../plan/apply.js';
 import { planMigration } from '../plan/plan.js';
-import { listStudioFiles, problemsOf, readStudioFile, writeStudioFile, type StudioWrite } from './studio-files.js';
-import { gitCommit, gitDiff, gitStatus } from './studio-git.js';
+import { listStudioFiles, problemsOf, readStudioFile, resolveMetadataPath, writeStudioFile, type StudioWrite } from './studio-files.js';
+import { gitCommit, gitDiff, gitLog, gitStatus } from './studio-git.js';
 
 const putBody = {
   type: 'object',
@@ -19,6 +19,14 @@ const commitBody = {
   additionalProperties: false,
   required: ['message'],
   properties: { message: { type: 'string', minLength: 1, maxLength: 5000, pattern: '\\S' } },
+} as const;
+
+const logQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['path'],
+    // Query strings are not coerced here: limit is digits, 1 to 200.
+  properties: { path: { type: 'string', minLength: 1, maxLength: 500 }, limit: { type: 'string', pattern: '^([1-9][0-9]?|1[0-9]{2}|200)$' } },
 } as const;
 
 /** Studio and administrators only: roles with studio: true or admin: true. */
@@ -69,6 +77,13 @@ export const studioRoutes: RoutePlugin = (app, { models, config, target }) => {
   app.get('/api/studio/git/diff', async (request) => {
     assertStudio(request);
     return { diff: await gitDiff(config.metadataDir) };
+  });
+
+  // The history of one file: ?path=<path relative to the metadata directory>&limit=1..200.
+  app.get<{ Querystring: { path: string; limit?: string } }>('/api/studio/git/log', { schema: { querystring: logQuery } }, async (request) => {
+    assertStudio(request);
+    await resolveMetadataPath(config.metadataDir, request.query.path);
+    return { path: request.query.path, commits: await gitLog(config.metadataDir, request.query.path, Number(request.query.limit ?? 50)) };
   });
 
   app.post<{ Body: { message: string } }>('/api/studio/git/commit', { schema: { body: commitBody } }, async (request) => {

@@ -1,6 +1,7 @@
 import { Alert, Badge, type ButtonProps, Button, Popconfirm, Space, Spin, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, fileUrl } from '../api.js';
+import { FileHistory } from '../git/FileHistory.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import type { Entity, Field, MetadataProblem, StudioFile } from '../types.js';
@@ -124,6 +125,7 @@ export function EntityDesigner({ name }: { name: string }) {
           {t('common.save')}
         </Button>
         <Button onClick={() => void load()}>{t('common.reload')}</Button>
+        <FileHistory path={path} />
       </Space>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="designer-error" />}
       {allProblems !== null && (allProblems === 0 ? <Alert type="success" title={t('designer.valid')} style={{ marginBottom: 12 }} data-testid="designer-valid" /> : <Alert type="warning" title={t('designer.invalid', { count: allProblems })} style={{ marginBottom: 12 }} data-testid="designer-invalid" />)}

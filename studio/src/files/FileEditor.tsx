@@ -1,6 +1,7 @@
 import { Alert, Button, Input, Space, Spin, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, fileUrl } from '../api.js';
+import { FileHistory } from '../git/FileHistory.js';
 import { useI18n } from '../i18n.js';
 import type { MetadataProblem, StudioFile } from '../types.js';
 
@@ -55,6 +56,7 @@ export function FileEditor({ path }: { path: string }) {
         <Button type="primary" onClick={() => void save()} loading={busy} disabled={file.content === undefined || text === file.content} data-testid="file-save">
           {t('common.save')}
         </Button>
+        <FileHistory path={path} />
       </Space>
       {error && <Alert type="error" showIcon title={error} />}
       {problems.length > 0 && <Alert type="warning" title={t('designer.problems')} description={<ul style={{ margin: 0 }}>{problems.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.message}</li>)}</ul>} />}
