@@ -33,14 +33,14 @@ const TWO_STEP = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:cardo="https://cardo.dev/schema/bpmn" id="bench" targetNamespace="https://cardo.dev/bpmn">
   <bpmn:process id="bench_approval" isExecutable="true" cardo:entity="document" cardo:startOn="manual">
     <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="on_approval" />
-    <bpmn:serviceTask id="on_approval" cardo:action="setField" cardo:field="approvalStatus" cardo:value="'on_approval'" />
-    <bpmn:sequenceFlow id="f2" sourceRef="on_approval" targetRef="review" />
-    <bpmn:userTask id="review" name="Review" cardo:candidateRole="lawyer" cardo:outcomes="approve,return" cardo:title="Review {{number}}" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="in_review" />
+    <bpmn:serviceTask id="in_review" cardo:action="setField" cardo:field="approvalStatus" cardo:value="'in_review'" />
+    <bpmn:sequenceFlow id="f2" sourceRef="in_review" targetRef="review" />
+    <bpmn:userTask id="review" name="Review" cardo:candidateRole="lawyer" cardo:outcomes="approve,rework,reject" cardo:title="Review {{number}}" />
     <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="decision" />
     <bpmn:exclusiveGateway id="decision" />
     <bpmn:sequenceFlow id="f4" sourceRef="decision" targetRef="approve"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome == 'approve'</bpmn:conditionExpression></bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="f5" sourceRef="decision" targetRef="end"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome == 'return'</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f5" sourceRef="decision" targetRef="end"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome != 'approve'</bpmn:conditionExpression></bpmn:sequenceFlow>
     <bpmn:userTask id="approve" name="Approve" cardo:assignee="\${manager(record.responsible)}" cardo:outcomes="approve" cardo:title="Approve {{number}}" />
     <bpmn:sequenceFlow id="f6" sourceRef="approve" targetRef="approved" />
     <bpmn:serviceTask id="approved" cardo:action="setField" cardo:field="approvalStatus" cardo:value="'approved'" />
@@ -120,8 +120,8 @@ try {
     const instance = randomUUID();
     const reviewId = await db.transaction(async (tx) => {
       await tx.query(`INSERT INTO wf_instance (id, process, definition_hash, entity, record_id, status, started_by, started_at, updated_at, steps) VALUES ($1, 'baseline', '-', 'document', $2, 'running', $3, now(), now(), 1)`, [instance, doc, sales]);
-      await tx.query(`UPDATE document SET approval_status = 'on_approval', version = version + 1 WHERE id = $1`, [doc]);
-      await audit(tx, doc, { approvalStatus: { from: 'draft', to: 'on_approval' } }, sales);
+      await tx.query(`UPDATE document SET approval_status = 'in_review', version = version + 1 WHERE id = $1`, [doc]);
+      await audit(tx, doc, { approvalStatus: { from: 'draft', to: 'in_review' } }, sales);
       return (await task(tx, instance, doc, 'Review', null, 'lawyer'))[0].id;
     });
     const approveId = await db.transaction(async (tx) => {
@@ -134,7 +134,7 @@ try {
       await tx.query('SELECT 1 FROM wf_instance WHERE id = $1 FOR UPDATE', [instance]);
       await tx.query(`UPDATE sys_task SET status = 'completed', outcome = 'approve', version = version + 1 WHERE id = $1`, [approveId]);
       await tx.query(`UPDATE document SET approval_status = 'approved', version = version + 1 WHERE id = $1`, [doc]);
-      await audit(tx, doc, { approvalStatus: { from: 'on_approval', to: 'approved' } }, boss);
+      await audit(tx, doc, { approvalStatus: { from: 'in_review', to: 'approved' } }, boss);
       await tx.query(`UPDATE wf_instance SET status = 'completed', ended_at = now() WHERE id = $1`, [instance]);
     });
   });
