@@ -1,9 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API answers are JSON; the assertions check their shape */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityModel } from '../src/compile/compile.js';
+import type { Db } from '../src/db/db.js';
 import { createDepartment, createOrgUser, seedRecord, setDepartment } from './helpers/access-org.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 import { PgBossTimers } from '../src/workflows/timers.js';
+import { Access } from '../src/access/access.js';
+import { loadOrg } from '../src/access/org.js';
+import { Workflows } from '../src/workflows/workflows.service.js';
 
 interface User {
   id: string;
@@ -212,6 +216,80 @@ describe('document approval: other paths', () => {
     expect(await approvalStatus(doc)).toBe('in_review');
     expect(taskOf(await inbox(boss), doc)).toMatchObject({ assignee: boss.id, offered: false, onBehalfOf: null });
     await t.db.query('DELETE FROM sys_substitution WHERE deputy = $1', [deputy.id]);
+  });
+
+  it('two servers advance one instance in turn: each continues its kept engine only at the state it left, else recovers from the database', async () => {
+    const access = async (user: User) => new Access(t.model, await loadOrg(t.db, user.id, new Date()));
+    const a = new Workflows(t.db, t.models);
+    const b = new Workflows(t.db, t.models);
+    const [asSales, asLawyer, asBoss] = [await access(sales), await access(lawyer), await access(boss)];
+    const open = async (instance: string, element: string) => {
+      const [row] = await t.db.query<{ id: string }>(`SELECT t.id::text AS id FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = $1 AND w.element_id = $2 AND t.status = 'open'`, [instance, element]);
+      return String(row?.id);
+    };
+    const doc = await document(sales);
+    const id = await a.start(t.model, 'document-approval', 'document', doc, asSales);
+    expect(a.engines.size).toBe(1);
+    // B has no engine for it: recovers. A's kept engine is now one step behind.
+    await b.completeTask(t.model, await open(id, 'lawyer_review'), { outcome: 'approve' }, asLawyer);
+    expect([b.engines.hits, b.engines.misses]).toEqual([0, 1]);
+    // A's engine no longer matches the saved state: A recovers (never replays its stale engine).
+    await a.completeTask(t.model, await open(id, 'head_approval'), { outcome: 'rework', comment: 'again' }, asBoss);
+    expect([a.engines.hits, a.engines.misses]).toEqual([0, 1]);
+    expect(await approvalStatus(doc)).toBe('rework');
+    // A kept the engine it left: its next step continues it.
+    await a.completeTask(t.model, await open(id, 'rework'), { outcome: 'resubmit' }, asSales);
+    expect([a.engines.hits, a.engines.misses]).toEqual([1, 1]);
+    await a.completeTask(t.model, await open(id, 'lawyer_review'), { outcome: 'reject' }, asLawyer);
+    expect([a.engines.hits, a.engines.misses]).toEqual([2, 1]);
+    expect(await approvalStatus(doc)).toBe('rejected');
+    const tasks = await t.db.query<{ element_id: string; status: string; outcome: string | null }>(
+      'SELECT w.element_id, t.status, t.outcome FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = $1 ORDER BY t.created_at, t.id',
+      [id],
+    );
+    expect(tasks.map((x) => [x.element_id, x.status, x.outcome])).toEqual([
+      ['lawyer_review', 'completed', 'approve'],
+      ['head_approval', 'completed', 'rework'],
+      ['rework', 'completed', 'resubmit'],
+      ['lawyer_review', 'completed', 'reject'],
+    ]);
+    // The instance ended: nothing is kept for it.
+    expect(a.engines.size).toBe(0);
+    const [row] = await t.db.query<{ status: string; steps: number }>('SELECT status, steps FROM wf_instance WHERE id = $1', [id]);
+    expect(row).toEqual({ status: 'completed', steps: 5 });
+  });
+
+  it('a step whose commit fails leaves no kept engine that could pass for the saved state', async () => {
+    // A database whose commits fail while `failing` is set: the step runs, then rolls back.
+    let failing = false;
+    const flaky: Db = {
+      kind: t.db.kind,
+      query: (sql, params, options) => t.db.query(sql, params, options),
+      transaction: (fn, options) => t.db.transaction(async (tx) => {
+        const result = await fn(tx);
+        if (failing) throw new Error('commit failed');
+        return result;
+      }, options),
+      close: async () => undefined,
+    };
+    const server = new Workflows(flaky, t.models);
+    const asSales = new Access(t.model, await loadOrg(t.db, sales.id, new Date()));
+    const asLawyer = new Access(t.model, await loadOrg(t.db, lawyer.id, new Date()));
+    const doc = await document(sales);
+    const id = await server.start(t.model, 'document-approval', 'document', doc, asSales);
+    const [task] = await t.db.query<{ id: string }>(`SELECT task_id::text AS id FROM wf_task WHERE instance_id = $1`, [id]);
+    failing = true;
+    await expect(server.completeTask(t.model, String(task?.id), { outcome: 'approve' }, asLawyer)).rejects.toThrow('commit failed');
+    failing = false;
+    // The failed step continued the kept engine and kept its result, which was never committed.
+    expect([server.engines.hits, server.engines.misses, server.engines.size]).toEqual([1, 0, 1]);
+    expect(await approvalStatus(doc)).toBe('in_review');
+    // The next completion finds the stored state older than that engine: it recovers, and the task completes once.
+    await server.completeTask(t.model, String(task?.id), { outcome: 'approve' }, asLawyer);
+    expect([server.engines.hits, server.engines.misses]).toEqual([1, 1]);
+    const tasks = await t.db.query<{ element_id: string; status: string }>('SELECT w.element_id, t.status FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = $1 ORDER BY t.created_at, t.id', [id]);
+    expect(tasks.map((x) => [x.element_id, x.status])).toEqual([['lawyer_review', 'completed'], ['head_approval', 'open']]);
+    expect(await approvalStatus(doc)).toBe('in_review');
   });
 
   it('five days without rework: the timer ends the approval, cancels the rework task and fires once', async () => {

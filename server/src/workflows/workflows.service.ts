@@ -56,15 +56,25 @@ export interface WorkflowsOptions {
  */
 export class EngineCache {
   private readonly entries = new Map<string, { version: string; live: LiveEngine }>();
+  /** Steps that continued a kept engine, and those that had to recover (for the bench and logs). */
+  hits = 0;
+  misses = 0;
 
   constructor(readonly capacity: number) {}
 
   /** The engine left at `version`, removed from the cache (the caller owns it now). */
   take(instanceId: string, version: string): LiveEngine | undefined {
     const entry = this.entries.get(instanceId);
-    if (!entry) return undefined;
+    if (entry) this.entries.delete(instanceId);
+    const live = entry?.version === version ? entry.live : undefined;
+    if (live) this.hits++;
+    else this.misses++;
+    return live;
+  }
+
+  /** Forgets the instance's engine (a step that recovers anyway: a timer). */
+  drop(instanceId: string): void {
     this.entries.delete(instanceId);
-    return entry.version === version ? entry.live : undefined;
   }
 
   put(instanceId: string, version: string, live: LiveEngine): void {
@@ -128,7 +138,9 @@ export class Workflows {
   }
 
   private async step(tx: Db, model: CompiledModel, def: WorkflowDefinition, instance: { id: string; recordId: string; state: string | null; version: string | null; initiator: string | null }, action: RunAction, actor: Actor, now: Date, before?: (run: InstanceRun) => void): Promise<void> {
-    const live = instance.version === null ? undefined : this.engines.take(instance.id, instance.version);
+    // Only a task's completion continues a kept engine; a timer recovers (it must re-arm to fire).
+    const live = action.kind === 'signal' && instance.version !== null ? this.engines.take(instance.id, instance.version) : undefined;
+    if (action.kind !== 'signal') this.engines.drop(instance.id);
     const run = new InstanceRun({
       live,
       tx,
