@@ -292,6 +292,16 @@ describe('document approval: other paths', () => {
     expect(await approvalStatus(doc)).toBe('in_review');
   });
 
+  it('a document whose number another one shares (a duplicate warning, confirmed when saved) still goes through approval', async () => {
+    const doc = await document(sales);
+    const [row] = await t.db.query<{ number: string; type: string }>('SELECT number, type FROM document WHERE id = $1', [doc]);
+    const entity = t.model.entities.get('document') as EntityModel;
+    await seedRecord(t.db, t.model, entity, sales.id, { counterparty }, { responsible: sales.id, number: row?.number, type: row?.type });
+    const started = await start(sales, 'document-approval', 'document', doc);
+    expect([started.status, started.body.detail]).toEqual([201, undefined]);
+    expect(await approvalStatus(doc)).toBe('in_review');
+  });
+
   it('five days without rework: the timer ends the approval, cancels the rework task and fires once', async () => {
     const doc = await document(sales);
     const started = await start(sales, 'document-approval', 'document', doc);

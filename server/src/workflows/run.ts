@@ -432,7 +432,9 @@ export class InstanceRun {
 
   private async runService(task: ServiceTaskDef, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { tx, model, now, instance, def } = this.o;
-    const options = { actor: this.o.actor, now };
+    // A duplicate warning is for the person who saved the record, not for the process moving it on:
+    // service writes confirm warnings (blocking rules still refuse).
+    const options = { actor: this.o.actor, now, confirmDuplicates: true };
     this.events.push({ kind: 'service', elementId: task.id, actor: this.o.actor.userId, onBehalfOf: this.o.actor.onBehalfOf ?? null });
     switch (task.action) {
       case 'setField': {
