@@ -5,7 +5,9 @@
 // with its tasks, record writes, audit and history) against a hand-written baseline in the same
 // run on the same database: the same rows written by plain SQL with no engine (an instance row,
 // the two task rows, the record's status changes with audit), so the ratio is what the engine
-// and its durable state add. Not part of npm test.
+// and its durable state add. A third figure is the floor of the engine itself: bpmn-engine
+// running the same definition in memory (no database, no-op hooks). CPU is this process's
+// (process.cpuUsage), so it excludes PostgreSQL's. Not part of npm test.
 //
 //   npm run build && node bench/workflows.mjs [--instances 1000] [--concurrency 8] [--database-url URL]
 import { mkdtemp, cp, writeFile, rm } from 'node:fs/promises';
@@ -13,6 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Engine } from 'bpmn-engine';
 import { recreateDatabase } from './lib/db.mjs';
 import { METADATA_DIR, importDist, loadCompiledModel } from './lib/dist.mjs';
 
@@ -33,14 +37,14 @@ const TWO_STEP = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:cardo="https://cardo.dev/schema/bpmn" id="bench" targetNamespace="https://cardo.dev/bpmn">
   <bpmn:process id="bench_approval" isExecutable="true" cardo:entity="document" cardo:startOn="manual">
     <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="on_approval" />
-    <bpmn:serviceTask id="on_approval" cardo:action="setField" cardo:field="approvalStatus" cardo:value="'on_approval'" />
-    <bpmn:sequenceFlow id="f2" sourceRef="on_approval" targetRef="review" />
-    <bpmn:userTask id="review" name="Review" cardo:candidateRole="lawyer" cardo:outcomes="approve,return" cardo:title="Review {{number}}" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="in_review" />
+    <bpmn:serviceTask id="in_review" cardo:action="setField" cardo:field="approvalStatus" cardo:value="'in_review'" />
+    <bpmn:sequenceFlow id="f2" sourceRef="in_review" targetRef="review" />
+    <bpmn:userTask id="review" name="Review" cardo:candidateRole="lawyer" cardo:outcomes="approve,rework,reject" cardo:title="Review {{number}}" />
     <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="decision" />
     <bpmn:exclusiveGateway id="decision" />
     <bpmn:sequenceFlow id="f4" sourceRef="decision" targetRef="approve"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome == 'approve'</bpmn:conditionExpression></bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="f5" sourceRef="decision" targetRef="end"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome == 'return'</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f5" sourceRef="decision" targetRef="end"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome != 'approve'</bpmn:conditionExpression></bpmn:sequenceFlow>
     <bpmn:userTask id="approve" name="Approve" cardo:assignee="\${manager(record.responsible)}" cardo:outcomes="approve" cardo:title="Approve {{number}}" />
     <bpmn:sequenceFlow id="f6" sourceRef="approve" targetRef="approved" />
     <bpmn:serviceTask id="approved" cardo:action="setField" cardo:field="approvalStatus" cardo:value="'approved'" />
@@ -81,20 +85,23 @@ try {
   const accessOf = async (id) => new Access(model, await loadOrg(db, id, new Date()));
   const [salesAccess, lawyerAccess, bossAccess] = [await accessOf(sales), await accessOf(lawyer), await accessOf(boss)];
 
+  // Wall seconds and this process's CPU milliseconds of running fn over items, C at a time.
   const pool = async (items, fn) => {
     let next = 0;
     const worker = async () => {
       while (next < items.length) await fn(items[next++]);
     };
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await Promise.all(Array.from({ length: C }, worker));
-    return (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    return { seconds: (performance.now() - started) / 1000, cpuMs: (used.user + used.system) / 1000 };
   };
 
   // Runtime: start, complete review, complete approval — three transactions per instance.
   const workflows = new Workflows(db, new ModelHolder(model));
   const runtimeDocs = await docs('R');
-  const runtimeSeconds = await pool(runtimeDocs, async (doc) => {
+  const { seconds: runtimeSeconds, cpuMs: runtimeCpu } = await pool(runtimeDocs, async (doc) => {
     const instance = await workflows.start(model, 'bench-approval', 'document', doc, salesAccess);
     const [review] = await db.query(`SELECT task_id::text AS id FROM wf_task WHERE instance_id = $1 AND element_id = 'review'`, [instance]);
     await workflows.completeTask(model, review.id, { outcome: 'approve' }, lawyerAccess);
@@ -116,12 +123,12 @@ try {
     `INSERT INTO sys_task (id, created_at, updated_at, version, title, assignee, candidate_role, status, process, instance_id, record_entity, record_id) VALUES ($1, now(), now(), 1, $2, $3, $4, 'open', 'baseline', $5, 'document', $6) RETURNING id::text AS id`,
     [randomUUID(), title, assignee, role, instance, doc],
   );
-  const baselineSeconds = await pool(baselineDocs, async (doc) => {
+  const { seconds: baselineSeconds, cpuMs: baselineCpu } = await pool(baselineDocs, async (doc) => {
     const instance = randomUUID();
     const reviewId = await db.transaction(async (tx) => {
       await tx.query(`INSERT INTO wf_instance (id, process, definition_hash, entity, record_id, status, started_by, started_at, updated_at, steps) VALUES ($1, 'baseline', '-', 'document', $2, 'running', $3, now(), now(), 1)`, [instance, doc, sales]);
-      await tx.query(`UPDATE document SET approval_status = 'on_approval', version = version + 1 WHERE id = $1`, [doc]);
-      await audit(tx, doc, { approvalStatus: { from: 'draft', to: 'on_approval' } }, sales);
+      await tx.query(`UPDATE document SET approval_status = 'in_review', version = version + 1 WHERE id = $1`, [doc]);
+      await audit(tx, doc, { approvalStatus: { from: 'draft', to: 'in_review' } }, sales);
       return (await task(tx, instance, doc, 'Review', null, 'lawyer'))[0].id;
     });
     const approveId = await db.transaction(async (tx) => {
@@ -134,10 +141,45 @@ try {
       await tx.query('SELECT 1 FROM wf_instance WHERE id = $1 FOR UPDATE', [instance]);
       await tx.query(`UPDATE sys_task SET status = 'completed', outcome = 'approve', version = version + 1 WHERE id = $1`, [approveId]);
       await tx.query(`UPDATE document SET approval_status = 'approved', version = version + 1 WHERE id = $1`, [doc]);
-      await audit(tx, doc, { approvalStatus: { from: 'on_approval', to: 'approved' } }, boss);
+      await audit(tx, doc, { approvalStatus: { from: 'in_review', to: 'approved' } }, boss);
       await tx.query(`UPDATE wf_instance SET status = 'completed', ended_at = now() WHERE id = $1`, [instance]);
     });
   });
+
+  // The engine's own floor: the same definition in bpmn-engine, in memory, with no-op hooks
+  // (conditions read the outcome, services do nothing), start + two signals + the state saved
+  // (serialized) at each of the three wait states, like a step does.
+  const { toWorkflowDefinition } = await importDist('workflows/definitions.js');
+  const def = await toWorkflowDefinition('bench-approval', TWO_STEP);
+  const quiet = () => ({ debug() {}, error() {}, warn() {} });
+  const [probe] = await new Engine({ moddleContext: def.moddleContext, Logger: quiet }).getDefinitions();
+  const sourceContext = probe.environment.options.source;
+  const scripts = { register() {}, getScript: () => ({ execute: (scope, callback) => callback(null, scope.environment.variables.outcome === 'approve') }) };
+  const extensions = { cardo: (activity) => { if (activity.type === 'bpmn:ServiceTask') activity.behaviour.Service = function NoOp() { return { execute: (_message, callback) => callback(null, {}) }; }; } };
+  const engineOnly = async () => {
+    const waits = [];
+    const listener = new EventEmitter();
+    listener.on('wait', (api) => waits.push(api));
+    listener.on('activity.end', (api) => { if (api.type === 'bpmn:UserTask') api.environment.variables.outcome = api.content.output?.outcome ?? null; });
+    const engine = new Engine({ name: 'floor', sourceContext, scripts, extensions, Logger: quiet });
+    const save = () => JSON.stringify(engine.execution.definitions.map((d) => d.getState()));
+    await engine.execute({ listener });
+    save();
+    for (let i = 0; i < 2; i++) {
+      const wait = waits.pop();
+      engine.execution.signal({ id: wait.id, executionId: wait.executionId, outcome: 'approve' });
+      await new Promise((resolve) => setImmediate(resolve));
+      save();
+    }
+    if (engine.state !== 'idle') throw new Error(`the in-memory engine did not finish (${engine.state})`);
+  };
+  for (let i = 0; i < 50; i++) await engineOnly();
+  const floorCpu0 = process.cpuUsage();
+  const floorT0 = performance.now();
+  for (let i = 0; i < N; i++) await engineOnly();
+  const floorUsed = process.cpuUsage(floorCpu0);
+  const floorSeconds = (performance.now() - floorT0) / 1000;
+  const floorCpu = (floorUsed.user + floorUsed.system) / 1000;
 
   // Persistence of one wait state on its own: the saved state's UPDATE, at its real size.
   const [sample] = await db.query(`SELECT id, state FROM wf_instance WHERE process = 'bench-approval' LIMIT 1`);
@@ -151,9 +193,13 @@ try {
   const waitStates = 3 * N;
   const line = (label, value) => console.log(`${label.padEnd(46)} ${value}`);
   console.log(`\nWorkflows: ${N} two-step approvals (start + 2 completions), ${C} concurrent, ${os.cpus().length} CPUs, PostgreSQL ${new URL(url).host}`);
-  line('runtime (bpmn-engine, durable state)', `${runtimeRate.toFixed(1)} instances/s  (${runtimeSeconds.toFixed(2)} s, ${((runtimeSeconds * 1000 * C) / waitStates).toFixed(2)} ms per step)`);
-  line('baseline (same rows by hand, no engine)', `${baselineRate.toFixed(1)} instances/s  (${baselineSeconds.toFixed(2)} s, ${((baselineSeconds * 1000 * C) / waitStates).toFixed(2)} ms per step)`);
+  const perInstance = (ms) => `${(ms / N).toFixed(1)} ms CPU per instance`;
+  line('runtime (bpmn-engine, durable state)', `${runtimeRate.toFixed(1)} instances/s  (${runtimeSeconds.toFixed(2)} s, ${((runtimeSeconds * 1000 * C) / waitStates).toFixed(2)} ms per step, ${perInstance(runtimeCpu)})`);
+  line('baseline (same rows by hand, no engine)', `${baselineRate.toFixed(1)} instances/s  (${baselineSeconds.toFixed(2)} s, ${((baselineSeconds * 1000 * C) / waitStates).toFixed(2)} ms per step, ${perInstance(baselineCpu)})`);
+  line('engine alone (in memory, no database)', `${(N / floorSeconds).toFixed(1)} instances/s  (${perInstance(floorCpu)})`);
   line('ratio runtime / baseline time', `${(baselineRate / runtimeRate).toFixed(2)}×`);
+  line('ratio runtime / baseline CPU', `${(runtimeCpu / baselineCpu).toFixed(2)}×`);
+  line('engines kept between steps (hits / recoveries)', `${workflows.engines.hits} / ${workflows.engines.misses}`);
   line('saved engine state per instance', `${stateBytes} bytes`);
   line('persistence per wait state (state UPDATE alone)', `${persistMs.toFixed(3)} ms`);
   line(`target ≥ ${TARGET} instances/s`, runtimeRate >= TARGET ? 'met' : 'NOT MET');

@@ -1,9 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API answers are JSON; the assertions check their shape */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityModel } from '../src/compile/compile.js';
+import type { Db } from '../src/db/db.js';
 import { createDepartment, createOrgUser, seedRecord, setDepartment } from './helpers/access-org.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 import { PgBossTimers } from '../src/workflows/timers.js';
+import { Access } from '../src/access/access.js';
+import { loadOrg } from '../src/access/org.js';
+import { Workflows } from '../src/workflows/workflows.service.js';
 
 interface User {
   id: string;
@@ -74,11 +78,11 @@ describe('document approval', () => {
     expect(started.status).toBe(201);
     expect(started.body).toMatchObject({ process: 'document-approval', status: 'running', recordId: doc });
     expect(started.body.waitingAt.map((w: { id: string }) => w.id)).toEqual(['lawyer_review']);
-    expect(await approvalStatus(doc)).toBe('on_approval');
+    expect(await approvalStatus(doc)).toBe('in_review');
 
     // Offered to the lawyer role: both lawyers see it; the first to complete claims it.
     const offered = taskOf(await inbox(lawyer), doc);
-    expect(offered).toMatchObject({ offered: true, candidateRole: 'lawyer', assignee: null, process: 'document-approval', outcomes: ['approve', 'return'] });
+    expect(offered).toMatchObject({ offered: true, candidateRole: 'lawyer', assignee: null, process: 'document-approval', outcomes: ['approve', 'rework', 'reject'] });
     expect(offered.title).toContain('Ромашка');
     expect((await inbox(lawyer2)).some((i) => i.id === offered.id)).toBe(true);
     expect((await inbox(outsider)).some((i) => i.id === offered.id)).toBe(false);
@@ -87,7 +91,7 @@ describe('document approval', () => {
     expect(denied.body.code).toBe('CARDO_ERR_TASK_NOT_YOURS');
     const badOutcome = await call(lawyer, 'POST', `/api/tasks/${offered.id}/complete`, { outcome: 'maybe' });
     expect(badOutcome.status).toBe(400);
-    expect(badOutcome.body.errors).toEqual([{ path: '/outcome', message: 'Must be one of approve, return.' }]);
+    expect(badOutcome.body.errors).toEqual([{ path: '/outcome', message: 'Must be one of approve, rework, reject.' }]);
 
     const done = await call(lawyer, 'POST', `/api/tasks/${offered.id}/complete`, { outcome: 'approve', comment: 'ok' });
     expect([done.status, done.body.detail]).toEqual([200, undefined]);
@@ -131,8 +135,8 @@ describe('document approval: other paths', () => {
     const doc = await document(sales);
     const started = await start(sales, 'document-approval', 'document', doc);
     const first = taskOf(await inbox(lawyer), doc);
-    expect((await call(lawyer, 'POST', `/api/tasks/${first.id}/complete`, { outcome: 'return', comment: 'fix clause 3' })).status).toBe(200);
-    expect(await approvalStatus(doc)).toBe('returned');
+    expect((await call(lawyer, 'POST', `/api/tasks/${first.id}/complete`, { outcome: 'rework', comment: 'fix clause 3' })).status).toBe(200);
+    expect(await approvalStatus(doc)).toBe('rework');
     const rework = taskOf(await inbox(sales), doc);
     expect(rework).toMatchObject({ outcomes: ['resubmit', 'cancel'], assignee: sales.id });
     // The task's form is the document's main tab: a value outside it is refused, and nothing changes.
@@ -146,24 +150,24 @@ describe('document approval: other paths', () => {
     expect(ok.status).toBe(200);
     const [row] = await t.db.query<{ amount: number }>('SELECT amount FROM document WHERE id = $1', [doc]);
     expect(Number(row?.amount)).toBe(1500);
-    expect(await approvalStatus(doc)).toBe('on_approval');
+    expect(await approvalStatus(doc)).toBe('in_review');
     const second = taskOf(await inbox(lawyer), doc);
     expect(second.id).not.toBe(first.id);
     const instance = await call(sales, 'GET', `/api/workflows/instances/${started.body.id}`);
     expect(instance.body.tasks.map((x: { element: string; status: string; outcome: string | null }) => [x.element, x.status, x.outcome])).toEqual([
-      ['lawyer_review', 'completed', 'return'],
+      ['lawyer_review', 'completed', 'rework'],
       ['rework', 'completed', 'resubmit'],
       ['lawyer_review', 'open', null],
     ]);
-    expect(instance.body.history.find((h: { kind: string; outcome: string }) => h.outcome === 'return')).toMatchObject({ comment: 'fix clause 3', actor: { id: lawyer.id } });
+    expect(instance.body.history.find((h: { kind: string; outcome: string }) => h.outcome === 'rework')).toMatchObject({ comment: 'fix clause 3', actor: { id: lawyer.id } });
   });
 
-  it('the head of sales returns it and the author cancels: the approval ends and the document is a draft again', async () => {
+  it('the head of sales sends it for rework and the author cancels: the approval ends and the document is a draft again', async () => {
     const doc = await document(sales);
     const started = await start(sales, 'document-approval', 'document', doc);
     await call(lawyer, 'POST', `/api/tasks/${taskOf(await inbox(lawyer), doc).id}/complete`, { outcome: 'approve' });
-    await call(boss, 'POST', `/api/tasks/${taskOf(await inbox(boss), doc).id}/complete`, { outcome: 'return', comment: 'price too low' });
-    expect(await approvalStatus(doc)).toBe('returned');
+    await call(boss, 'POST', `/api/tasks/${taskOf(await inbox(boss), doc).id}/complete`, { outcome: 'rework', comment: 'price too low' });
+    expect(await approvalStatus(doc)).toBe('rework');
     expect((await call(sales, 'POST', `/api/tasks/${taskOf(await inbox(sales), doc).id}/complete`, { outcome: 'cancel' })).status).toBe(200);
     expect(await approvalStatus(doc)).toBe('draft');
     const instance = await call(sales, 'GET', `/api/workflows/instances/${started.body.id}`);
@@ -172,10 +176,136 @@ describe('document approval: other paths', () => {
     expect(timers.map((x) => x.status)).toEqual(['cancelled']);
   });
 
+  it.each([
+    ['the lawyer', ['lawyer_review']],
+    ['the head of sales', ['lawyer_review', 'head_approval']],
+  ])('%s rejects it: the approval ends at "rejected", no rework task, no timer left', async (_who, steps) => {
+    const doc = await document(sales);
+    const started = await start(sales, 'document-approval', 'document', doc);
+    for (const [i, element] of steps.entries()) {
+      const user = element === 'lawyer_review' ? lawyer : boss;
+      const outcome = i === steps.length - 1 ? 'reject' : 'approve';
+      expect((await call(user, 'POST', `/api/tasks/${taskOf(await inbox(user), doc).id}/complete`, { outcome, comment: outcome === 'reject' ? 'not for us' : null })).status).toBe(200);
+    }
+    expect(await approvalStatus(doc)).toBe('rejected');
+    expect((await inbox(sales)).some((i) => i.recordId === doc)).toBe(false);
+    const instance = await call(sales, 'GET', `/api/workflows/instances/${started.body.id}`);
+    expect(instance.body.status).toBe('completed');
+    expect(instance.body.tasks.map((x: { element: string; outcome: string | null }) => [x.element, x.outcome])).toEqual(steps.map((e, i) => [e, i === steps.length - 1 ? 'reject' : 'approve']));
+    expect(instance.body.history.filter((h: { kind: string }) => h.kind === 'service').map((h: { element: string }) => h.element)).toEqual(['set_in_review', 'set_rejected']);
+    expect(await t.db.query("SELECT 1 FROM wf_timer WHERE instance_id = $1 AND status = 'armed'", [started.body.id])).toEqual([]);
+  });
+
+  it('a deputy of an absent lawyer sees the offer made to the lawyer role, marked, and completing it claims it on the lawyer\'s behalf', async () => {
+    const deputy = await createOrgUser(t.db, 'wf.lawyer.deputy', ['sales_manager']);
+    const today = new Date().toISOString().slice(0, 10);
+    await t.db.query(`INSERT INTO sys_substitution (id, created_at, updated_at, version, absent_user, deputy, "from", "to") VALUES (gen_random_uuid(), now(), now(), 1, $1, $2, $3, $3)`, [lawyer2.id, deputy.id, today]);
+    const doc = await document(sales);
+    await start(sales, 'document-approval', 'document', doc);
+    // The lawyer sees it as their own offer; the deputy sees it through the absent lawyer.
+    expect(taskOf(await inbox(lawyer), doc)).toMatchObject({ offered: true, onBehalfOf: null });
+    const offered = taskOf(await inbox(deputy), doc);
+    expect(offered).toMatchObject({ offered: true, assignee: null, onBehalfOf: lawyer2.id, outcomes: ['approve', 'rework', 'reject'] });
+    const done = await call(deputy, 'POST', `/api/tasks/${offered.id}/complete`, { outcome: 'approve' });
+    expect([done.status, done.body.assignee, done.body.outcome]).toEqual([200, deputy.id, 'approve']);
+    const [audit] = await t.db.query<{ actor: string; on_behalf_of: string }>(`SELECT actor::text AS actor, on_behalf_of::text AS on_behalf_of FROM sys_audit WHERE record_id = $1 AND action = 'update' ORDER BY created_at DESC LIMIT 1`, [offered.id]);
+    expect(audit).toEqual({ actor: deputy.id, on_behalf_of: lawyer2.id });
+    // Claimed: it left every other inbox and stays in the deputy's completed list.
+    expect((await inbox(lawyer)).some((i) => i.id === offered.id)).toBe(false);
+    expect((await inbox(deputy, 'completed')).map((i) => i.id)).toContain(offered.id);
+    expect(await approvalStatus(doc)).toBe('in_review');
+    expect(taskOf(await inbox(boss), doc)).toMatchObject({ assignee: boss.id, offered: false, onBehalfOf: null });
+    await t.db.query('DELETE FROM sys_substitution WHERE deputy = $1', [deputy.id]);
+  });
+
+  it('two servers advance one instance in turn: each continues its kept engine only at the state it left, else recovers from the database', async () => {
+    const access = async (user: User) => new Access(t.model, await loadOrg(t.db, user.id, new Date()));
+    const a = new Workflows(t.db, t.models);
+    const b = new Workflows(t.db, t.models);
+    const [asSales, asLawyer, asBoss] = [await access(sales), await access(lawyer), await access(boss)];
+    const open = async (instance: string, element: string) => {
+      const [row] = await t.db.query<{ id: string }>(`SELECT t.id::text AS id FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = $1 AND w.element_id = $2 AND t.status = 'open'`, [instance, element]);
+      return String(row?.id);
+    };
+    const doc = await document(sales);
+    const id = await a.start(t.model, 'document-approval', 'document', doc, asSales);
+    expect(a.engines.size).toBe(1);
+    // B has no engine for it: recovers. A's kept engine is now one step behind.
+    await b.completeTask(t.model, await open(id, 'lawyer_review'), { outcome: 'approve' }, asLawyer);
+    expect([b.engines.hits, b.engines.misses]).toEqual([0, 1]);
+    // A's engine no longer matches the saved state: A recovers (never replays its stale engine).
+    await a.completeTask(t.model, await open(id, 'head_approval'), { outcome: 'rework', comment: 'again' }, asBoss);
+    expect([a.engines.hits, a.engines.misses]).toEqual([0, 1]);
+    expect(await approvalStatus(doc)).toBe('rework');
+    // A kept the engine it left: its next step continues it.
+    await a.completeTask(t.model, await open(id, 'rework'), { outcome: 'resubmit' }, asSales);
+    expect([a.engines.hits, a.engines.misses]).toEqual([1, 1]);
+    await a.completeTask(t.model, await open(id, 'lawyer_review'), { outcome: 'reject' }, asLawyer);
+    expect([a.engines.hits, a.engines.misses]).toEqual([2, 1]);
+    expect(await approvalStatus(doc)).toBe('rejected');
+    const tasks = await t.db.query<{ element_id: string; status: string; outcome: string | null }>(
+      'SELECT w.element_id, t.status, t.outcome FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = $1 ORDER BY t.created_at, t.id',
+      [id],
+    );
+    expect(tasks.map((x) => [x.element_id, x.status, x.outcome])).toEqual([
+      ['lawyer_review', 'completed', 'approve'],
+      ['head_approval', 'completed', 'rework'],
+      ['rework', 'completed', 'resubmit'],
+      ['lawyer_review', 'completed', 'reject'],
+    ]);
+    // The instance ended: nothing is kept for it.
+    expect(a.engines.size).toBe(0);
+    const [row] = await t.db.query<{ status: string; steps: number }>('SELECT status, steps FROM wf_instance WHERE id = $1', [id]);
+    expect(row).toEqual({ status: 'completed', steps: 5 });
+  });
+
+  it('a step whose commit fails leaves no kept engine that could pass for the saved state', async () => {
+    // A database whose commits fail while `failing` is set: the step runs, then rolls back.
+    let failing = false;
+    const flaky: Db = {
+      kind: t.db.kind,
+      query: (sql, params, options) => t.db.query(sql, params, options),
+      transaction: (fn, options) => t.db.transaction(async (tx) => {
+        const result = await fn(tx);
+        if (failing) throw new Error('commit failed');
+        return result;
+      }, options),
+      close: async () => undefined,
+    };
+    const server = new Workflows(flaky, t.models);
+    const asSales = new Access(t.model, await loadOrg(t.db, sales.id, new Date()));
+    const asLawyer = new Access(t.model, await loadOrg(t.db, lawyer.id, new Date()));
+    const doc = await document(sales);
+    const id = await server.start(t.model, 'document-approval', 'document', doc, asSales);
+    const [task] = await t.db.query<{ id: string }>(`SELECT task_id::text AS id FROM wf_task WHERE instance_id = $1`, [id]);
+    failing = true;
+    await expect(server.completeTask(t.model, String(task?.id), { outcome: 'approve' }, asLawyer)).rejects.toThrow('commit failed');
+    failing = false;
+    // The failed step continued the kept engine and kept its result, which was never committed.
+    expect([server.engines.hits, server.engines.misses, server.engines.size]).toEqual([1, 0, 1]);
+    expect(await approvalStatus(doc)).toBe('in_review');
+    // The next completion finds the stored state older than that engine: it recovers, and the task completes once.
+    await server.completeTask(t.model, String(task?.id), { outcome: 'approve' }, asLawyer);
+    expect([server.engines.hits, server.engines.misses]).toEqual([1, 1]);
+    const tasks = await t.db.query<{ element_id: string; status: string }>('SELECT w.element_id, t.status FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = $1 ORDER BY t.created_at, t.id', [id]);
+    expect(tasks.map((x) => [x.element_id, x.status])).toEqual([['lawyer_review', 'completed'], ['head_approval', 'open']]);
+    expect(await approvalStatus(doc)).toBe('in_review');
+  });
+
+  it('a document whose number another one shares (a duplicate warning, confirmed when saved) still goes through approval', async () => {
+    const doc = await document(sales);
+    const [row] = await t.db.query<{ number: string; type: string }>('SELECT number, type FROM document WHERE id = $1', [doc]);
+    const entity = t.model.entities.get('document') as EntityModel;
+    await seedRecord(t.db, t.model, entity, sales.id, { counterparty }, { responsible: sales.id, number: row?.number, type: row?.type });
+    const started = await start(sales, 'document-approval', 'document', doc);
+    expect([started.status, started.body.detail]).toEqual([201, undefined]);
+    expect(await approvalStatus(doc)).toBe('in_review');
+  });
+
   it('five days without rework: the timer ends the approval, cancels the rework task and fires once', async () => {
     const doc = await document(sales);
     const started = await start(sales, 'document-approval', 'document', doc);
-    await call(lawyer, 'POST', `/api/tasks/${taskOf(await inbox(lawyer), doc).id}/complete`, { outcome: 'return' });
+    await call(lawyer, 'POST', `/api/tasks/${taskOf(await inbox(lawyer), doc).id}/complete`, { outcome: 'rework' });
     const rework = taskOf(await inbox(sales), doc);
     const [timer] = await t.db.query<{ id: string; fire_at: string; status: string }>('SELECT id::text AS id, fire_at, status FROM wf_timer WHERE instance_id = $1', [started.body.id]);
     expect(timer?.status).toBe('armed');

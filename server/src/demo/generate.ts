@@ -71,7 +71,7 @@ export const INTERACTION_RESULTS = [
   'contract_signed', 'refused', 'continue',
 ] as const;
 export const DOCUMENT_TYPES = ['commercial_proposal', 'contract', 'additional_agreement', 'invoice', 'act'] as const;
-export const APPROVAL_STATUSES = ['draft', 'on_approval', 'approved', 'returned', 'signed'] as const;
+export const APPROVAL_STATUSES = ['draft', 'in_review', 'approved', 'rework', 'rejected', 'signed'] as const;
 export const KPI_METRICS = ['calls', 'meetings_held', 'proposals_sent', 'contracts_signed', 'revenue_won'] as const;
 /** Document number prefixes: `Д-2026/0153`. */
 export const DOCUMENT_NUMBER_PREFIXES: Record<DocumentType, string> = {
@@ -722,7 +722,7 @@ export function generateDemoData(options: DemoOptions): DemoData {
       docs.push({
         ...common, responsible: d.owner, type: 'commercial_proposal', dateMs, amount: d.amount,
         validFrom: ymd(dateMs), validTo: ymd(dateMs + 30 * DAY),
-        approvalStatus: d.stage === 'proposal' ? r.weighted<ApprovalStatus>([['draft', 2], ['on_approval', 2], ['approved', 5]]) : 'approved',
+        approvalStatus: d.stage === 'proposal' ? r.weighted<ApprovalStatus>([['draft', 2], ['in_review', 2], ['approved', 5]]) : 'approved',
       });
     }
     if (reached(d, 'contract')) {
@@ -735,8 +735,8 @@ export function generateDemoData(options: DemoOptions): DemoData {
         ...common, responsible: lawyer(), type: 'contract', dateMs, amount: d.amount,
         validFrom: ymd(dateMs), validTo: ymd(end.getTime() - MSK - DAY),
         approvalStatus: won ? 'signed'
-          : d.stage === 'lost' ? 'returned'
-            : r.weighted<ApprovalStatus>([['draft', 2], ['on_approval', 4], ['returned', 1], ['approved', 2]]),
+          : d.stage === 'lost' ? 'rejected'
+            : r.weighted<ApprovalStatus>([['draft', 2], ['in_review', 4], ['rework', 1], ['approved', 2]]),
       });
       if (won) {
         const invoiceMs = clampToday((d.closeMs ?? today) + r.int(0, 3) * DAY);
@@ -748,7 +748,7 @@ export function generateDemoData(options: DemoOptions): DemoData {
           docs.push({
             ...common, responsible: lawyer(), type: 'additional_agreement', dateMs: extraMs, amount: round2(d.amount * r.int(10, 30) / 100),
             validFrom: ymd(extraMs), validTo: ymd(extraMs + 180 * DAY),
-            approvalStatus: r.weighted<ApprovalStatus>([['draft', 1], ['on_approval', 2], ['approved', 1], ['signed', 4]]),
+            approvalStatus: r.weighted<ApprovalStatus>([['draft', 1], ['in_review', 2], ['approved', 1], ['signed', 4]]),
           });
         }
       }

@@ -10,7 +10,8 @@ import { evaluateExpression, type Expr } from '../expression/expression.js';
 import { isUuid } from '../expression/values.js';
 import { toApiRecord, type ApiRecord } from '../records/record-mapping.js';
 
-class Missing extends Error {}
+/** Thrown (not an Error: no stack to capture) when an expression asks for a fact not loaded yet. */
+const MISSING = Symbol('missing org fact');
 
 /** manager(user) and head(department | user | department name), answered from loaded facts. */
 export class OrgFacts {
@@ -31,7 +32,7 @@ export class OrgFacts {
     if (typeof key !== 'string' || key === '') return null;
     if (known.has(key)) return known.get(key) ?? null;
     want.add(key);
-    throw new Missing();
+    throw MISSING;
   }
 
   /** Evaluates with manager()/head() backed by the database. */
@@ -40,7 +41,7 @@ export class OrgFacts {
       try {
         return evaluateExpression(expr, scope, { now, functions: this.functions });
       } catch (error) {
-        if (!(error instanceof Missing)) throw error;
+        if (error !== MISSING) throw error;
         await this.load();
       }
     }

@@ -60,6 +60,8 @@ export interface RunOptions {
   scheduler: TimerScheduler | undefined;
   /** Starts another process in the same transaction (cardo:action="startProcess"). */
   startProcess: (tx: Db, process: string, entity: string, recordId: string, actor: Actor, parent: string) => Promise<string>;
+  /** The instance's engine kept from its previous step, when that step's state is the saved one. */
+  live?: LiveEngine | undefined;
 }
 
 interface TimerEntry {
@@ -78,18 +80,69 @@ interface ActivityApi {
 
 /** The minimal surface of bpmn-engine this module uses (its own typings are loose). */
 interface EngineLike {
+  name: string;
   execute(options: { listener: EventEmitter; variables?: Record<string, unknown> }): Promise<unknown>;
   recover(state: unknown): EngineLike;
   resume(options: { listener: EventEmitter }): Promise<unknown>;
-  getState(): Promise<{ definitions: Array<Record<string, unknown>> } & Record<string, unknown>>;
-  execution: { signal(message: Record<string, unknown>): void };
+  getDefinitions(): Promise<Array<{ environment: { options: { source?: unknown } } }>>;
+  execution: {
+    signal(message: Record<string, unknown>): void;
+    state: string;
+    stopped: boolean;
+    environment: { getState(): unknown };
+    definitions: Array<{ getState(): unknown }>;
+  };
   on(event: string, fn: (...args: unknown[]) => void): void;
+}
+
+/**
+ * A bpmn-engine kept between the steps of one instance (EngineCache), with what a step
+ * needs besides the engine's own state: the open tasks and the executions that had one.
+ */
+export interface LiveEngine {
+  readonly engine: EngineLike;
+  readonly listener: EventEmitter;
+  /** The definition it was built from: another one (a redeployed process) means recover. */
+  readonly hash: string;
+  /** The step driving it now; every hook the engine was given calls this run. */
+  run: InstanceRun | null;
+  readonly openTasks: Map<string, string>;
+  /** Executions that already have a task: a resumed engine announces its waits again. */
+  readonly knownExecutions: Set<string>;
 }
 
 export interface RunResult {
   ended: boolean;
   /** The instance's state after the step (JSON, without the definition source). */
   state: string;
+  /** The saved state's version (steps and the writing transaction): what EngineCache keys on. */
+  version: string;
+  /** The engine at that state, to keep for the next step; null when the instance ended. */
+  live: LiveEngine | null;
+}
+
+/** The parsed definition as bpmn-engine's serialized source, made once per definition (not per step). */
+const sources = new WeakMap<WorkflowDefinition, Promise<unknown>>();
+function sourceContextOf(def: WorkflowDefinition): Promise<unknown> {
+  let source = sources.get(def);
+  if (!source) {
+    const probe = new Engine({ moddleContext: def.moddleContext, Logger: quietLogger } as never) as unknown as EngineLike;
+    source = probe.getDefinitions().then(([definition]) => definition?.environment.options.source);
+    sources.set(def, source);
+  }
+  return source;
+}
+
+/** The engine's state as getState() gives it, without serializing the definition source again. */
+function stateOf(engine: EngineLike): string {
+  const execution = engine.execution;
+  return JSON.stringify({
+    name: engine.name,
+    state: execution.state,
+    stopped: execution.stopped,
+    environment: execution.environment.getState(),
+    definitions: execution.definitions.map((d) => d.getState()),
+  });
 }
 
 export class InstanceRun {
@@ -97,12 +150,12 @@ export class InstanceRun {
   private failure: unknown = null;
   private readonly timers = new Map<string, TimerEntry>();
   private readonly events: WorkflowEvent[] = [];
-  private readonly openTasks = new Map<string, string>();
-  /** Executions that already have a task: a resumed engine announces its waits again. */
-  private readonly knownExecutions = new Set<string>();
+  /** wf_task rows of the tasks this step created (task id, execution id, element id), written with the state. */
+  private readonly links: Array<[string, string, string]> = [];
   private readonly org: OrgFacts;
   private readonly entity: EntityModel;
   private record!: ApiRecord;
+  private live!: LiveEngine;
   private ended = false;
   /** The execution being completed by this step, so leaving it does not cancel its task. */
   private completing: string | null = null;
@@ -118,59 +171,71 @@ export class InstanceRun {
   }
 
   async run(action: RunAction): Promise<RunResult> {
-    const { tx, instance } = this.o;
+    const { tx, instance, def } = this.o;
     const [row] = await tx.query(`SELECT * FROM ${quoteIdent(this.entity.table)} WHERE id = $1`, [instance.recordId]);
     if (!row) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${this.entity.name} ${instance.recordId}.`);
     this.record = toApiRecord(this.entity, row);
-    const known = action.kind === 'start' ? [] : await tx.query<{ execution_id: string; task_id: string; status: string }>(
-      `SELECT w.execution_id, w.task_id::text AS task_id, t.status FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = $1`,
-      [instance.id],
-    );
-    for (const r of known) {
-      this.knownExecutions.add(r.execution_id);
-      if (r.status === 'open') this.openTasks.set(r.execution_id, r.task_id);
-    }
-
-    const listener = this.listener();
-    const engine = this.engine();
-    engine.on('end', () => {
-      this.ended = true;
-    });
-    engine.on('error', (error) => {
-      this.failure ??= error;
-    });
-    if (action.kind === 'start') {
-      this.events.push({ kind: 'started', actor: this.o.actor.userId, onBehalfOf: this.o.actor.onBehalfOf ?? null });
-      await engine.execute({ listener, variables: { initiator: instance.initiator, entity: this.entity.name, recordId: instance.recordId } });
-    } else {
-      if (!instance.state) throw new Error(`instance ${instance.id} has no saved state`);
-      const saved = JSON.parse(instance.state) as { definitions: Array<Record<string, unknown>> };
-      if (action.kind === 'timer') this.fireExecutionId = action.executionId;
-      engine.recover(saved);
-      await engine.resume({ listener });
-      await this.settle();
-      if (action.kind === 'signal') {
-        this.completing = action.executionId;
-        engine.execution.signal({ id: action.elementId, executionId: action.executionId, ...action.output });
+    // A kept engine continues a task's completion; anything else (a start, a timer, an engine
+    // of another definition or none) builds one and, past the start, recovers the saved state.
+    const kept = action.kind === 'signal' && this.o.live?.hash === def.hash ? this.o.live : undefined;
+    const live = kept ?? (await InstanceRun.createLive(def, instance.id));
+    this.live = live;
+    live.run = this;
+    try {
+      const { engine, listener } = live;
+      if (action.kind === 'start') {
+        this.events.push({ kind: 'started', actor: this.o.actor.userId, onBehalfOf: this.o.actor.onBehalfOf ?? null });
+        await engine.execute({ listener, variables: { initiator: instance.initiator, entity: this.entity.name, recordId: instance.recordId } });
+      } else {
+        if (!kept) {
+          if (!instance.state) throw new Error(`instance ${instance.id} has no saved state`);
+          const known = await tx.query<{ execution_id: string; task_id: string; status: string }>(
+            `SELECT w.execution_id, w.task_id::text AS task_id, t.status FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = $1`,
+            [instance.id],
+          );
+          for (const r of known) {
+            live.knownExecutions.add(r.execution_id);
+            if (r.status === 'open') live.openTasks.set(r.execution_id, r.task_id);
+          }
+          if (action.kind === 'timer') this.fireExecutionId = action.executionId;
+          engine.recover(JSON.parse(instance.state) as unknown);
+          await engine.resume({ listener });
+          await this.settle();
+        }
+        if (action.kind === 'signal') {
+          this.completing = action.executionId;
+          engine.execution.signal({ id: action.elementId, executionId: action.executionId, ...action.output });
+        }
       }
+      await this.settle();
+      if (this.failure) throw toCardoError(this.failure);
+      const state = stateOf(engine);
+      const version = await this.persist(state);
+      return { ended: this.ended, state, version, live: this.ended ? null : live };
+    } finally {
+      live.run = null;
     }
-    await this.settle();
-    if (this.failure) throw toCardoError(this.failure);
-    const state = await engine.getState();
-    for (const d of state.definitions) delete d.source;
-    await this.persist();
-    return { ended: this.ended, state: JSON.stringify(state) };
   }
 
-  private engine(): EngineLike {
+  /**
+   * A new engine for one instance. Every hook it is given (conditions, timer dates, timers,
+   * services, the listener) calls the run that currently drives it, so the same engine can be
+   * kept between steps and driven by the next step's run (see EngineCache).
+   */
+  private static async createLive(def: WorkflowDefinition, instanceId: string): Promise<LiveEngine> {
+    const live = { hash: def.hash, run: null, openTasks: new Map(), knownExecutions: new Set() } as unknown as { -readonly [K in keyof LiveEngine]: LiveEngine[K] };
+    const current = (): InstanceRun => {
+      if (!live.run) throw new Error(`the engine of instance ${instanceId} was used outside a step`);
+      return live.run;
+    };
     const scripts = {
       register: () => undefined,
       getScript: (language: string, flow: { id: string }) => ({
         execute: (scope: { environment: { variables: Record<string, unknown> } }, callback: (err: Error | null, result?: unknown) => void) => {
-          const expr = language === CARDO_LANGUAGE ? this.o.def.conditions.get(flow.id) : undefined;
+          const expr = language === CARDO_LANGUAGE ? current().o.def.conditions.get(flow.id) : undefined;
           // Scripts in other languages are refused, never run: metadata text is not JavaScript.
           if (!expr) return callback(new CardoError('CARDO_ERR_WORKFLOW_FAILED', `${flow.id}: the script language "${language}" is not supported; write the condition as a Cardo expression.`));
-          this.track(this.evaluate(expr, scope.environment.variables).then((value) => callback(null, truthy(value))));
+          current().track(current().evaluate(expr, scope.environment.variables).then((value) => callback(null, truthy(value))));
         },
       }),
     };
@@ -181,7 +246,7 @@ export class InstanceRun {
         if (typeof text !== 'string') return text;
         const m = /^\s*\$\{([\s\S]+)\}\s*$/.exec(text);
         if (!m) return text;
-        const value = evaluateExpression(parseExpression(m[1] as string), this.scope(context.environment?.variables ?? {}), { now: this.o.now });
+        const value = evaluateExpression(parseExpression(m[1] as string), current().scope(context.environment?.variables ?? {}), { now: current().o.now });
         if (value instanceof Date) return value.toISOString();
         return typeof value === 'string' && value !== '' ? value : NEVER;
       },
@@ -191,8 +256,8 @@ export class InstanceRun {
     const timers = {
       executing: [] as unknown[],
       register: (owner: { id: string; executionId: string; expireAt?: Date | string }) => ({
-        setTimeout: (callback: (...args: unknown[]) => void, _delay: number, ...args: unknown[]) => this.arm(owner, callback, args),
-        clearTimeout: (ref: unknown) => this.disarm(ref),
+        setTimeout: (callback: (...args: unknown[]) => void, _delay: number, ...args: unknown[]) => current().arm(owner, callback, args),
+        clearTimeout: (ref: unknown) => current().disarm(ref),
       }),
       setTimeout: () => ({}),
       clearTimeout: () => undefined,
@@ -200,24 +265,36 @@ export class InstanceRun {
     const extensions = {
       cardo: (activity: { type: string; id: string; behaviour: Record<string, unknown>; environment: { variables: Record<string, unknown> } }) => {
         if (activity.type !== 'bpmn:ServiceTask') return;
-        const task = this.o.def.serviceTasks.get(activity.id);
-        const service = (callback: (err: Error | null, output?: unknown) => void) => this.service(task, activity.environment.variables, callback);
+        const service = (callback: (err: Error | null, output?: unknown) => void) => {
+          const run = current();
+          run.service(run.o.def.serviceTasks.get(activity.id), activity.environment.variables, callback);
+        };
         activity.behaviour.Service = function CardoService() {
           return { execute: (_message: unknown, callback: (err: Error | null, output?: unknown) => void) => service(callback) };
         };
       },
     };
     // bpmn-engine's typings model its defaults, not these replacements; the options are checked at run time.
-    const options: Record<string, unknown> = { name: this.o.instance.id, moddleContext: this.o.def.moddleContext, scripts, expressions, timers, extensions, Logger: quietLogger };
-    return new Engine(options as never) as unknown as EngineLike;
+    const options: Record<string, unknown> = { name: instanceId, sourceContext: await sourceContextOf(def), scripts, expressions, timers, extensions, Logger: quietLogger };
+    const engine = new Engine(options as never) as unknown as EngineLike;
+    engine.on('end', () => {
+      current().ended = true;
+    });
+    engine.on('error', (error) => {
+      current().failure ??= error;
+    });
+    live.engine = engine;
+    live.listener = InstanceRun.listener(current);
+    return live;
   }
 
-  private listener(): EventEmitter {
+  private static listener(current: () => InstanceRun): EventEmitter {
     const listener = new EventEmitter();
     listener.on('wait', (api: ActivityApi) => {
-      if (api.type !== 'bpmn:UserTask' || this.knownExecutions.has(api.executionId)) return;
-      this.knownExecutions.add(api.executionId);
-      this.track(this.createTask(api));
+      const run = current();
+      if (api.type !== 'bpmn:UserTask' || run.live.knownExecutions.has(api.executionId)) return;
+      run.live.knownExecutions.add(api.executionId);
+      run.track(run.createTask(api));
     });
     listener.on('activity.end', (api: ActivityApi) => {
       if (api.type !== 'bpmn:UserTask') return;
@@ -229,16 +306,18 @@ export class InstanceRun {
       api.environment.variables.lastActor = output.by ?? null;
     });
     listener.on('activity.leave', (api: ActivityApi) => {
-      if (api.type !== 'bpmn:UserTask' || api.executionId === this.completing) return;
-      const taskId = this.openTasks.get(api.executionId);
+      const run = current();
+      if (api.type !== 'bpmn:UserTask' || api.executionId === run.completing) return;
+      const taskId = run.live.openTasks.get(api.executionId);
       if (taskId === undefined) return;
-      this.openTasks.delete(api.executionId);
-      this.track(this.cancelTask(taskId, api.id));
+      run.live.openTasks.delete(api.executionId);
+      run.track(run.cancelTask(taskId, api.id));
     });
     listener.on('activity.timeout', (api: ActivityApi) => {
-      for (const timer of this.timers.values()) if (timer.elementId === api.id) timer.status = 'fired';
-      this.firedElements.add(api.id);
-      this.events.push({ kind: 'timer_fired', elementId: api.id });
+      const run = current();
+      for (const timer of run.timers.values()) if (timer.elementId === api.id) timer.status = 'fired';
+      run.firedElements.add(api.id);
+      run.events.push({ kind: 'timer_fired', elementId: api.id });
     });
     return listener;
   }
@@ -255,8 +334,11 @@ export class InstanceRun {
 
   private disarm(ref: unknown): undefined {
     const id = (ref as { executionId?: string } | null)?.executionId;
-    const timer = id ? this.timers.get(id) : undefined;
+    if (!id) return undefined;
+    const timer = this.timers.get(id);
     if (timer?.status === 'armed') timer.status = 'cancelled';
+    // Armed by an earlier step of a kept engine: its wf_timer row is cancelled by execution id.
+    if (!timer) this.timers.set(id, { elementId: '', fireAt: this.o.now, status: 'cancelled' });
     return undefined;
   }
 
@@ -319,8 +401,8 @@ export class InstanceRun {
       form: t?.form ?? null,
       owner: assignee ?? instance.initiator,
     }, { actor: this.o.actor, now });
-    await tx.query('INSERT INTO wf_task (task_id, instance_id, execution_id, element_id) VALUES ($1, $2, $3, $4)', [task.id, instance.id, api.executionId, api.id]);
-    this.openTasks.set(api.executionId, task.id);
+    this.links.push([task.id, api.executionId, api.id]);
+    this.live.openTasks.set(api.executionId, task.id);
     this.events.push({ kind: 'task_created', elementId: api.id, taskId: task.id, actor: assignee });
   }
 
@@ -352,7 +434,9 @@ export class InstanceRun {
 
   private async runService(task: ServiceTaskDef, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { tx, model, now, instance, def } = this.o;
-    const options = { actor: this.o.actor, now };
+    // A duplicate warning is for the person who saved the record, not for the process moving it on:
+    // service writes confirm warnings (blocking rules still refuse).
+    const options = { actor: this.o.actor, now, confirmDuplicates: true };
     this.events.push({ kind: 'service', elementId: task.id, actor: this.o.actor.userId, onBehalfOf: this.o.actor.onBehalfOf ?? null });
     switch (task.action) {
       case 'setField': {
@@ -387,8 +471,8 @@ export class InstanceRun {
     }
   }
 
-  /** Writes the step's timers and history; the caller saves the state. */
-  private async persist(): Promise<void> {
+  /** Writes the step's timers, history and the new state; returns the state's version. */
+  private async persist(state: string): Promise<string> {
     const { tx, instance, now, scheduler } = this.o;
     for (const [executionId, timer] of this.timers) {
       if (timer.status === 'armed') {
@@ -410,17 +494,30 @@ export class InstanceRun {
       await tx.query(`UPDATE wf_timer SET status = 'cancelled' WHERE instance_id = $1 AND status = 'armed'`, [instance.id]);
       this.events.push({ kind: 'ended' });
     }
-    if (this.events.length > 0) {
-      // One statement for the step's whole history.
-      const values: string[] = [];
-      const params: unknown[] = [];
-      for (const e of this.events) {
-        const row = [uuidv7(), instance.id, now.toISOString(), e.kind, e.elementId ?? null, e.elementId ? (this.o.def.names.get(e.elementId) ?? null) : null, e.actor ?? null, e.onBehalfOf ?? null, e.taskId ?? null, e.outcome ?? null, e.comment ?? null];
-        values.push(`(${row.map((_, i) => `$${params.length + i + 1}`).join(', ')})`);
-        params.push(...row);
-      }
-      await tx.query(`INSERT INTO wf_event (id, instance_id, at, kind, element_id, element_name, actor, on_behalf_of, task_id, outcome, comment) VALUES ${values.join(', ')}`, params);
+    // The history, the new tasks' links and the state in one statement: one round trip, not three.
+    const params: unknown[] = [instance.id, state, this.ended ? 'completed' : 'running', now.toISOString(), this.ended ? now.toISOString() : null];
+    const values: string[] = [];
+    for (const e of this.events) {
+      const row = [uuidv7(), instance.id, now.toISOString(), e.kind, e.elementId ?? null, e.elementId ? (this.o.def.names.get(e.elementId) ?? null) : null, e.actor ?? null, e.onBehalfOf ?? null, e.taskId ?? null, e.outcome ?? null, e.comment ?? null];
+      values.push(`(${row.map((_, i) => `$${params.length + i + 1}`).join(', ')})`);
+      params.push(...row);
     }
+    const writes: string[] = [];
+    if (values.length > 0) writes.push(`history AS (INSERT INTO wf_event (id, instance_id, at, kind, element_id, element_name, actor, on_behalf_of, task_id, outcome, comment) VALUES ${values.join(', ')})`);
+    if (this.links.length > 0) {
+      const links: string[] = [];
+      for (const link of this.links) {
+        links.push(`($${params.length + 1}::uuid, $1::uuid, $${params.length + 2}, $${params.length + 3})`);
+        params.push(...link);
+      }
+      writes.push(`links AS (INSERT INTO wf_task (task_id, instance_id, execution_id, element_id) VALUES ${links.join(', ')})`);
+    }
+    const [saved] = await tx.query<{ version: string }>(
+      `${writes.length > 0 ? `WITH ${writes.join(', ')} ` : ''}UPDATE wf_instance SET state = $2, status = $3, updated_at = $4, ended_at = $5, steps = steps + 1 WHERE id = $1 RETURNING steps || ':' || xmin::text AS version`,
+      params,
+    );
+    if (!saved) throw new Error(`instance ${instance.id} is gone`);
+    return saved.version;
   }
 
   /** Adds a history entry to be written with this step. */

@@ -17,10 +17,12 @@ import { toApiRecord, titleOf, type ApiRecord } from '../records/record-mapping.
 import { assertUuid, getRecord, updateRecord, type Actor } from '../records/records.service.js';
 import type { ModelHolder } from '../runtime/model-holder.js';
 import { workflowsOf, type WorkflowDefinition } from './definitions.js';
-import { InstanceRun, type RunAction, type TimerScheduler } from './run.js';
+import { InstanceRun, type LiveEngine, type RunAction, type TimerScheduler } from './run.js';
 
 export interface InstanceRow {
   id: string;
+  /** `steps:xmin` of the saved state: which step wrote it, in which transaction. */
+  version: string;
   process: string;
   entity: string;
   record_id: string;
@@ -41,13 +43,66 @@ export interface WorkflowsOptions {
   scheduler?: TimerScheduler;
   /** The clock (tests move it to make timers due). */
   now?: () => Date;
+  /** How many instances keep their engine between steps (0: recover at every step). */
+  engineCacheSize?: number;
+}
+
+/**
+ * A kept bpmn-engine holds 0.5–1.5 MB of heap (measured: a 3-element process ~0.5 MB, the
+ * 20-element document approval ~1.5 MB), so only the instances being worked on right now are
+ * kept: a burst of completions hits, a task completed hours later recovers.
+ */
+const ENGINE_CACHE_SIZE = 64;
+
+/**
+ * Engines kept between steps, by instance, least recently used dropped first. An entry is
+ * valid only for the exact saved state it was left at — the version is the step count and the
+ * id of the transaction that wrote it (xmin), so a step another server made, or one whose
+ * transaction rolled back, never matches: the next step recovers from the stored state. The
+ * database stays the truth; the cache only saves bpmn-engine's recover and resume.
+ */
+export class EngineCache {
+  private readonly entries = new Map<string, { version: string; live: LiveEngine }>();
+  /** Steps that continued a kept engine, and those that had to recover (for the bench and logs). */
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly capacity: number) {}
+
+  /** The engine left at `version`, removed from the cache (the caller owns it now). */
+  take(instanceId: string, version: string): LiveEngine | undefined {
+    const entry = this.entries.get(instanceId);
+    if (entry) this.entries.delete(instanceId);
+    const live = entry?.version === version ? entry.live : undefined;
+    if (live) this.hits++;
+    else this.misses++;
+    return live;
+  }
+
+  /** Forgets the instance's engine (a step that recovers anyway: a timer). */
+  drop(instanceId: string): void {
+    this.entries.delete(instanceId);
+  }
+
+  put(instanceId: string, version: string, live: LiveEngine): void {
+    if (this.capacity <= 0) return;
+    this.entries.delete(instanceId);
+    this.entries.set(instanceId, { version, live });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 }
 
 const MAX_COMMENT = 10_000;
+const INSTANCE_COLUMNS = `id::text AS id, process, entity, record_id::text AS record_id, status, state, started_by::text AS started_by, started_at, ended_at, steps || ':' || xmin::text AS version`;
 
 export class Workflows {
   scheduler: TimerScheduler | undefined;
   private readonly clock: () => Date;
+  readonly engines: EngineCache;
 
   constructor(
     readonly db: Db,
@@ -56,6 +111,7 @@ export class Workflows {
   ) {
     this.scheduler = options.scheduler;
     this.clock = options.now ?? (() => new Date());
+    this.engines = new EngineCache(options.engineCacheSize ?? ENGINE_CACHE_SIZE);
   }
 
   private async definition(model: CompiledModel, process: string): Promise<WorkflowDefinition> {
@@ -84,12 +140,16 @@ export class Workflows {
        VALUES ($1, $2, $3, $4, $5, 'running', NULL, $6, $7, $8, $8, 0)`,
       [id, def.name, def.hash, def.entity, recordId, actor.userId, parent, now.toISOString()],
     );
-    await this.step(tx, model, def, { id, recordId, state: null, initiator: actor.userId }, { kind: 'start' }, actor, now);
+    await this.step(tx, model, def, { id, recordId, state: null, version: null, initiator: actor.userId }, { kind: 'start' }, actor, now);
     return id;
   }
 
-  private async step(tx: Db, model: CompiledModel, def: WorkflowDefinition, instance: { id: string; recordId: string; state: string | null; initiator: string | null }, action: RunAction, actor: Actor, now: Date, before?: (run: InstanceRun) => void): Promise<void> {
+  private async step(tx: Db, model: CompiledModel, def: WorkflowDefinition, instance: { id: string; recordId: string; state: string | null; version: string | null; initiator: string | null }, action: RunAction, actor: Actor, now: Date, before?: (run: InstanceRun) => void): Promise<void> {
+    // Only a task's completion continues a kept engine; a timer recovers (it must re-arm to fire).
+    const live = action.kind === 'signal' && instance.version !== null ? this.engines.take(instance.id, instance.version) : undefined;
+    if (action.kind !== 'signal') this.engines.drop(instance.id);
     const run = new InstanceRun({
+      live,
       tx,
       model,
       def,
@@ -105,15 +165,13 @@ export class Workflows {
     });
     before?.(run);
     const result = await run.run(action);
-    await tx.query(
-      `UPDATE wf_instance SET state = $2, status = $3, updated_at = $4, ended_at = $5, steps = steps + 1 WHERE id = $1`,
-      [instance.id, result.state, result.ended ? 'completed' : 'running', now.toISOString(), result.ended ? now.toISOString() : null],
-    );
+    // Kept before the commit: should the transaction roll back, the version never matches.
+    if (result.live) this.engines.put(instance.id, result.version, result.live);
   }
 
   /** Locks the instance row; null when it is gone. */
   private async lockInstance(tx: Db, id: string): Promise<InstanceRow | null> {
-    const [row] = await tx.query<InstanceRow>('SELECT id::text AS id, process, entity, record_id::text AS record_id, status, state, started_by::text AS started_by, started_at, ended_at FROM wf_instance WHERE id = $1 FOR UPDATE', [id]);
+    const [row] = await tx.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM wf_instance WHERE id = $1 FOR UPDATE`, [id]);
     return row ?? null;
   }
 
@@ -125,23 +183,23 @@ export class Workflows {
   async completeTask(model: CompiledModel, taskId: string, input: CompleteInput, access: Access): Promise<ApiRecord> {
     assertUuid(taskId);
     const sysTask = model.entities.get('sys_task') as EntityModel;
-    const [peek] = await this.db.query<{ instance_id: string | null }>('SELECT w.instance_id::text AS instance_id FROM sys_task t LEFT JOIN wf_task w ON w.task_id = t.id WHERE t.id = $1', [taskId]);
-    if (!peek) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no task ${taskId}.`);
     const now = this.clock();
     return this.db.transaction(async (tx) => {
-      const instance = peek.instance_id ? await this.lockInstance(tx, peek.instance_id) : null;
+      // The instance first (the lock order of every step), found through the task in the same statement.
+      const [instance = null] = await tx.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM wf_instance WHERE id = (SELECT instance_id FROM wf_task WHERE task_id = $1) FOR UPDATE`, [taskId]);
       const [row] = await tx.query(`SELECT t.*, w.execution_id, w.element_id FROM sys_task t LEFT JOIN wf_task w ON w.task_id = t.id WHERE t.id = $1 FOR UPDATE OF t`, [taskId]);
       if (!row) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no task ${taskId}.`);
       const task = toApiRecord(sysTask, row);
       const assignee = typeof task.assignee === 'string' ? task.assignee : null;
-      const offered = !assignee && ((typeof task.candidateRole === 'string' && access.org.roles.includes(task.candidateRole)) || (typeof task.candidateDepartment === 'string' && (await departmentsOf(tx, access.org.principals)).includes(task.candidateDepartment)));
-      if (!offered && !(assignee && access.org.principals.includes(assignee))) throw new CardoError('CARDO_ERR_TASK_NOT_YOURS', `The task ${taskId} is not assigned or offered to you.`);
+      const offer = assignee ? undefined : offeredVia(task, access.org.userId, await membershipsOf(tx, access.org.principals));
+      if (offer === undefined && !(assignee && access.org.principals.includes(assignee))) throw new CardoError('CARDO_ERR_TASK_NOT_YOURS', `The task ${taskId} is not assigned or offered to you.`);
       if (task.status !== 'open') throw new CardoError('CARDO_ERR_TASK_CLOSED', `The task is already ${String(task.status)}.`, { extra: { status: task.status, outcome: task.outcome ?? null } });
       const def = instance ? await this.definition(model, instance.process) : null;
       const elementId = row.element_id as string | null;
       const userTask = def && elementId ? def.userTasks.get(elementId) : undefined;
       const { outcome, comment, values } = checkCompletion(model, input, userTask?.outcomes ?? [], def ? model.entities.get(def.entity) : undefined, userTask?.form);
-      const actor: Actor = { userId: access.org.userId, onBehalfOf: assignee && assignee !== access.org.userId ? assignee : null };
+      // On behalf of the absent assignee, or of the absent user through whose role or department a deputy claims an offer.
+      const actor: Actor = { userId: access.org.userId, onBehalfOf: assignee ? (assignee !== access.org.userId ? assignee : null) : (offer ?? null) };
       const changes: Record<string, unknown> = { status: 'completed', outcome, comment, completedAt: now.toISOString() };
       if (!assignee) changes.assignee = access.org.userId;
       const completed = await updateRecord(tx, model, sysTask, taskId, changes, task.version, { actor, now });
@@ -152,7 +210,7 @@ export class Workflows {
         const [current] = await tx.query<{ version: number }>(`SELECT version FROM ${quoteIdent(entity.table)} WHERE id = $1`, [instance.record_id]);
         if (current) await updateRecord(tx, model, entity, instance.record_id, values, current.version, { actor, now });
       }
-      await this.step(tx, model, def, { id: instance.id, recordId: instance.record_id, state: instance.state, initiator: instance.started_by }, {
+      await this.step(tx, model, def, { id: instance.id, recordId: instance.record_id, state: instance.state, version: instance.version, initiator: instance.started_by }, {
         kind: 'signal',
         elementId,
         executionId: String(row.execution_id),
@@ -173,7 +231,7 @@ export class Workflows {
       const [timer] = await tx.query<{ execution_id: string; status: string }>('SELECT execution_id, status FROM wf_timer WHERE id = $1 FOR UPDATE', [timerId]);
       if (!instance || !timer || timer.status !== 'armed' || instance.status !== 'running') return false;
       const def = await this.definition(model, instance.process);
-      await this.step(tx, model, def, { id: instance.id, recordId: instance.record_id, state: instance.state, initiator: instance.started_by }, { kind: 'timer', executionId: timer.execution_id }, { userId: null }, now);
+      await this.step(tx, model, def, { id: instance.id, recordId: instance.record_id, state: instance.state, version: instance.version, initiator: instance.started_by }, { kind: 'timer', executionId: timer.execution_id }, { userId: null }, now);
       // The engine no longer waits on this timer (its activity ended): it will never fire.
       await tx.query(`UPDATE wf_timer SET status = 'cancelled' WHERE id = $1 AND status = 'armed'`, [timerId]);
       return true;
@@ -206,7 +264,7 @@ export class Workflows {
   /** GET /api/workflows/instances/:id: state, the open tasks and the history. */
   async instance(model: CompiledModel, id: string, access: Access): Promise<InstanceView> {
     assertUuid(id);
-    const [row] = await this.db.query<InstanceRow>('SELECT id::text AS id, process, entity, record_id::text AS record_id, status, state, started_by::text AS started_by, started_at, ended_at FROM wf_instance WHERE id = $1', [id]);
+    const [row] = await this.db.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM wf_instance WHERE id = $1`, [id]);
     if (!row) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no process instance ${id}.`);
     const entity = model.entities.get(row.entity);
     // Whoever may read the record may read its processes.
@@ -221,7 +279,7 @@ export class Workflows {
   async instancesOf(model: CompiledModel, entityName: string, recordId: string, access: Access): Promise<InstanceView[]> {
     const entity = access.entity(entityName);
     const record = await getRecord(this.db, entity, recordId, access);
-    const rows = await this.db.query<InstanceRow>('SELECT id::text AS id, process, entity, record_id::text AS record_id, status, state, started_by::text AS started_by, started_at, ended_at FROM wf_instance WHERE entity = $1 AND record_id = $2 ORDER BY started_at DESC, id DESC LIMIT 100', [entity.name, recordId]);
+    const rows = await this.db.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM wf_instance WHERE entity = $1 AND record_id = $2 ORDER BY started_at DESC, id DESC LIMIT 100`, [entity.name, recordId]);
     return this.views(model, rows, record);
   }
 
@@ -274,7 +332,8 @@ export class Workflows {
   /** GET /api/tasks?assignee=me: assigned to the caller or a user they substitute, or offered to their roles/departments. */
   async inbox(model: CompiledModel, access: Access, query: { status: string; limit: number; offset: number }): Promise<{ items: TaskView[]; total: number; limit: number; offset: number }> {
     const { principals, roles, userId } = access.org;
-    const departments = await departmentsOf(this.db, principals);
+    const memberships = await membershipsOf(this.db, principals);
+    const departments = [...new Set([...memberships.values()].map((m) => m.department).filter((d): d is string => d !== null))];
     const params: unknown[] = [principals, roles, departments];
     let where = `(t.assignee = ANY($1::uuid[]) OR (t.assignee IS NULL AND (t.candidate_role = ANY($2::text[]) OR t.candidate_department = ANY($3::uuid[]))))`;
     if (query.status !== 'all') {
@@ -294,7 +353,8 @@ export class Workflows {
       return {
         ...task,
         offered: assignee === null,
-        onBehalfOf: assignee && assignee !== userId ? assignee : null,
+        // The absent user whose task this is, or through whose role or department it is offered.
+        onBehalfOf: assignee ? (assignee !== userId ? assignee : null) : (offeredVia(task, userId, memberships) ?? null),
         outcomes: userTask?.outcomes ?? [],
       } as TaskView;
     });
@@ -332,9 +392,30 @@ function waitingIn(state: string): string[] {
   return out;
 }
 
-async function departmentsOf(db: Db, users: readonly string[]): Promise<string[]> {
-  const rows = await db.query<{ id: string }>('SELECT DISTINCT department::text AS id FROM sys_user WHERE id = ANY($1::uuid[]) AND department IS NOT NULL', [users]);
-  return rows.map((r) => r.id);
+interface Membership {
+  roles: readonly string[];
+  department: string | null;
+}
+
+/** The roles and department of the caller and of each absent user they substitute, by user id. */
+async function membershipsOf(db: Db, users: readonly string[]): Promise<Map<string, Membership>> {
+  const rows = await db.query<{ id: string; department: string | null; roles: string[] | null }>(
+    `SELECT u.id::text AS id, u.department::text AS department, ARRAY(SELECT r.role FROM sys_role_assignment r WHERE r."user" = u.id ORDER BY r.role) AS roles FROM sys_user u WHERE u.id = ANY($1::uuid[])`,
+    [users],
+  );
+  return new Map(rows.map((r) => [r.id, { roles: r.roles ?? [], department: r.department }]));
+}
+
+/**
+ * Whether an unassigned task is offered to the caller: undefined when not, null when through
+ * the caller's own role or department, the absent user's id when only through theirs.
+ */
+function offeredVia(task: ApiRecord, userId: string, memberships: ReadonlyMap<string, Membership>): string | null | undefined {
+  const fits = (m: Membership | undefined) =>
+    m !== undefined && ((typeof task.candidateRole === 'string' && m.roles.includes(task.candidateRole)) || (typeof task.candidateDepartment === 'string' && m.department === task.candidateDepartment));
+  if (fits(memberships.get(userId))) return null;
+  for (const [id, m] of memberships) if (id !== userId && fits(m)) return id;
+  return undefined;
 }
 
 /** Outcome, comment and form values of a completion, checked against the task's definition. */

@@ -22,14 +22,14 @@ export const APPROVAL_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
   <bpmn:process id="Process_1" isExecutable="true" cardo:entity="order" cardo:startOn="manual">
     <bpmn:startEvent id="Start" />
     <bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="Task_Review" />
-    <bpmn:userTask id="Task_Review" name="Review" cardo:candidateRole="lawyer" cardo:form="main" cardo:due="P3D" cardo:outcomes="approve,return" cardo:title="Review {{title}}" />
+    <bpmn:userTask id="Task_Review" name="Review" cardo:candidateRole="lawyer" cardo:form="main" cardo:due="P3D" cardo:outcomes="approve,rework" cardo:title="Review {{title}}" />
     <bpmn:sequenceFlow id="Flow_2" sourceRef="Task_Review" targetRef="Gateway" />
     <bpmn:exclusiveGateway id="Gateway" />
     <bpmn:sequenceFlow id="Flow_Approve" sourceRef="Gateway" targetRef="Task_Sign">
       <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome == 'approve'</bpmn:conditionExpression>
     </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="Flow_Return" sourceRef="Gateway" targetRef="End">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome == 'return'</bpmn:conditionExpression>
+    <bpmn:sequenceFlow id="Flow_Rework" sourceRef="Gateway" targetRef="End">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">outcome == 'rework'</bpmn:conditionExpression>
     </bpmn:sequenceFlow>
     <bpmn:userTask id="Task_Sign" name="Sign" cardo:assignee="\${record.responsible}" />
     <bpmn:sequenceFlow id="Flow_3" sourceRef="Task_Sign" targetRef="Task_Mark" />
