@@ -86,6 +86,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const body = trimmed(entity, asObject(request.body));
     access.assertWritableFields(entity, body);
     recordCodecs(request.model).get(entity.name).validateCreate(body);
+    if (entity.name === 'sys_link') return createLinkRecord(request, reply, access, body);
     const record = await createRecord(db, request.model, entity, body, { actor: actorOf(request), access, confirmDuplicates: confirmDuplicates(request), hooks: app.recordHooks });
     reply.header('location', `/api/data/${entity.name}/${record.id}`);
     return sendRecord(reply, request, access, entity, record, 201);
@@ -113,6 +114,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     const body = trimmed(entity, asObject(request.body));
+    if (entity.name === 'sys_link') throw new CardoError('CARDO_ERR_LINK_IMMUTABLE');
     const version = expectedVersion(request, body);
     assertUuid(request.params.id);
     const { version: _version, ...changes } = body;
@@ -125,7 +127,8 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   app.delete<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
     const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
-    await deleteRecord(db, request.model, entity, request.params.id, { actor: actorOf(request), access });
+    if (entity.name === 'sys_link') await deleteLink(db, request.params.id, { actor: actorOf(request), access });
+    else await deleteRecord(db, request.model, entity, request.params.id, { actor: actorOf(request), access, hooks: app.recordHooks });
     return reply.status(204).send();
   });
 
@@ -162,6 +165,17 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     return reply.type('application/json').send(recordCodecs(request.model).get(other.name).serializeList(page));
   });
 
+  /** POST /api/data/sys_link makes a link like POST /api/links: checked, deduplicated, audited. */
+  async function createLinkRecord(request: FastifyRequest, reply: FastifyReply, access: Access, body: Record<string, unknown>) {
+    const from = { entity: String(body.fromEntity), id: String(body.fromId) };
+    const to = { entity: String(body.toEntity), id: String(body.toId) };
+    const link = await createLink(db, request.model, from, to, typeof body.kind === 'string' ? body.kind : 'related', { actor: actorOf(request), access });
+    const entity = request.model.entities.get('sys_link') as EntityModel;
+    const record = await getRecord(db, entity, link.id, access);
+    reply.header('location', `/api/data/sys_link/${link.id}`);
+    return sendRecord(reply, request, access, entity, record, link.created ? 201 : 200);
+  }
+
   app.post('/api/links', async (request, reply) => {
     const body = asObject(request.body);
     const { from, to, kind } = body as { from?: unknown; to?: unknown; kind?: unknown };
@@ -179,7 +193,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   });
 
   app.delete<{ Params: { id: string } }>('/api/links/:id', async (request, reply) => {
-    await deleteLink(db, request.params.id, await accessOf(request));
+    await deleteLink(db, request.params.id, { actor: actorOf(request), access: await accessOf(request) });
     return reply.status(204).send();
   });
 };
