@@ -8,6 +8,8 @@ let t: TestApp;
 let sales: { id: string; token: string };
 let other: { id: string; token: string };
 let marketing: { id: string; token: string };
+let administrator: { id: string; token: string };
+const admin = () => administrator;
 
 type User = { id: string; token: string };
 async function call(user: User, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
@@ -33,6 +35,7 @@ beforeAll(async () => {
   sales = await createOrgUser(t.db, 'crm.sales', ['sales_manager']);
   other = await createOrgUser(t.db, 'crm.other', ['sales_manager']);
   marketing = await createOrgUser(t.db, 'crm.marketing', ['marketing']);
+  administrator = await createOrgUser(t.db, 'crm.admin', ['administrator']);
 }, 120_000);
 
 afterAll(async () => {
@@ -152,5 +155,18 @@ describe('links', () => {
     expect(patched).toMatchObject({ status: 405, body: { code: 'CARDO_ERR_LINK_IMMUTABLE' } });
     expect((await call(sales, 'DELETE', `/api/data/sys_link/${String(r.body.id)}`)).status).toBe(204);
     expect((await auditOf('counterparty', a.id)).map((x) => x.action)).toEqual(['create', 'link', 'unlink']);
+    expect((await call(sales, 'POST', '/api/data/sys_link', { fromEntity: 'counterparty', fromId: a.id, toEntity: 'counterparty', toId: b.id, kind: 'Not A Kind' })).body.errors).toEqual([expect.objectContaining({ path: '/kind' })]);
+  });
+
+  it('deleting a record removes its links, and the history of the other record shows the unlink', async () => {
+    const counterparty = await create(sales, 'counterparty', { brand: 'Гамма' });
+    const deal = await create(sales, 'deal', { title: 'Удаляемая', counterparty: counterparty.id });
+    const link = await call(sales, 'POST', '/api/links', { from: { entity: 'deal', id: deal.id }, to: { entity: 'counterparty', id: counterparty.id } });
+    expect(link.status).toBe(201);
+    expect((await call(admin(), 'DELETE', `/api/data/deal/${String(deal.id)}`)).status).toBe(204);
+    expect((await call(sales, 'GET', `/api/data/counterparty/${String(counterparty.id)}/links`)).body.items).toEqual([]);
+    expect((await auditOf('counterparty', counterparty.id)).map((x) => x.action)).toEqual(['create', 'link', 'unlink']);
+    expect((await auditOf('sys_link', String(link.body.id))).map((x) => x.action)).toEqual(['create', 'delete']);
+    expect((await auditOf('deal', deal.id)).map((x) => x.action)).toEqual(['create', 'link', 'delete']);
   });
 });

@@ -83,11 +83,13 @@ interface LinkFacts {
 }
 
 /** The link's own audit entry (create/delete) and a link/unlink entry on each of the two records. */
-async function auditLink(tx: Db, action: 'link' | 'unlink', link: LinkFacts, actor: Actor, now: Date): Promise<void> {
+async function auditLink(tx: Db, action: 'link' | 'unlink', link: LinkFacts, actor: Actor, now: Date, deleted?: RecordRef): Promise<void> {
   const facts = { fromEntity: link.from.entity, fromId: link.from.id, toEntity: link.to.entity, toId: link.to.id, kind: link.kind, automatic: link.automatic };
   const changes = Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, action === 'link' ? { from: null, to: v } : { from: v, to: null }]));
   await writeAudit(tx, { entity: 'sys_link', recordId: link.id, action: action === 'link' ? 'create' : 'delete', actor, changes, now });
   for (const [self, other] of [[link.from, link.to], [link.to, link.from]] as const) {
+    // A deleted record's own history ends with its delete entry.
+    if (deleted && self.entity === deleted.entity && self.id === deleted.id) continue;
     const value = { link: link.id, entity: other.entity, id: other.id, kind: link.kind };
     await writeAudit(tx, { entity: self.entity, recordId: self.id, action, actor, changes: { link: action === 'link' ? { from: null, to: value } : { from: value, to: null } }, now });
   }
@@ -112,6 +114,24 @@ export async function deleteLink(db: Db, id: string, options: { actor: Actor; ac
     };
     await auditLink(tx, 'unlink', facts, actor, options.now ?? new Date());
   });
+}
+
+/** A deleted record's links go with it, each with its audit entries (the other record's history shows the unlink). */
+export async function removeLinksOf(tx: Db, ref: RecordRef, actor: Actor, now: Date): Promise<void> {
+  const rows = await tx.query<Record<string, unknown>>(
+    `DELETE FROM sys_link WHERE (from_entity = $1 AND from_id = $2) OR (to_entity = $1 AND to_id = $2) RETURNING id, from_entity, from_id, to_entity, to_id, kind, automatic`,
+    [ref.entity, ref.id],
+  );
+  for (const link of rows) {
+    const facts: LinkFacts = {
+      id: String(link.id),
+      from: { entity: String(link.from_entity), id: String(link.from_id) },
+      to: { entity: String(link.to_entity), id: String(link.to_id) },
+      kind: String(link.kind),
+      automatic: link.automatic === true,
+    };
+    await auditLink(tx, 'unlink', facts, actor, now, ref);
+  }
 }
 
 /**

@@ -167,6 +167,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
 
   /** POST /api/data/sys_link makes a link like POST /api/links: checked, deduplicated, audited. */
   async function createLinkRecord(request: FastifyRequest, reply: FastifyReply, access: Access, body: Record<string, unknown>) {
+    if (body.kind !== undefined && body.kind !== null) assertLinkKind(body.kind, '/kind');
     const from = { entity: String(body.fromEntity), id: String(body.fromId) };
     const to = { entity: String(body.toEntity), id: String(body.toId) };
     const link = await createLink(db, request.model, from, to, typeof body.kind === 'string' ? body.kind : 'related', { actor: actorOf(request), access });
@@ -186,7 +187,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     };
     const unknownKeys = Object.keys(body).filter((k) => !['from', 'to', 'kind'].includes(k));
     if (unknownKeys.length > 0) throw new CardoError('CARDO_ERR_API_VALIDATION', `Unknown properties: ${unknownKeys.join(', ')}.`, { errors: unknownKeys.map((k) => ({ path: `/${k}`, message: 'Unknown property.' })) });
-    if (kind !== undefined && (typeof kind !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(kind))) throw new CardoError('CARDO_ERR_API_VALIDATION', 'kind is a lower_snake name.', { errors: [{ path: '/kind', message: 'Must be a lower_snake name.' }] });
+    if (kind !== undefined) assertLinkKind(kind, '/kind');
     const access = await accessOf(request);
     const link = await createLink(db, request.model, ref(from, '/from'), ref(to, '/to'), typeof kind === 'string' ? kind : 'related', { actor: actorOf(request), access });
     return reply.status(link.created ? 201 : 200).send({ id: link.id });
@@ -197,6 +198,10 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     return reply.status(204).send();
   });
 };
+
+function assertLinkKind(kind: unknown, path: string): void {
+  if (typeof kind !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(kind)) throw new CardoError('CARDO_ERR_API_VALIDATION', 'kind is a lower_snake name.', { errors: [{ path, message: 'Must be a lower_snake name.' }] });
+}
 
 function parseJsonFilter(text: string): unknown {
   try {

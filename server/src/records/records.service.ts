@@ -9,6 +9,7 @@ import type { Access } from '../access/access.js';
 import { SqlParams } from '../query/sql.js';
 import { writeAudit, type AuditChanges } from './audit.js';
 import { checkEntityRules } from './entity-rules.js';
+import { removeLinksOf } from './links.js';
 import { duplicateKeys, duplicateSearchSettings, findDuplicates, type DuplicateMatch } from './duplicates.js';
 import { computeFormula, toApiRecord, type ApiRecord } from './record-mapping.js';
 
@@ -171,8 +172,8 @@ export async function deleteRecord(db: Db, model: CompiledModel, entity: EntityM
     options.access?.assertRow(entity, 'delete', current, id);
     const before = toApiRecord(entity, current);
     await runWrite(model, entity, () => tx.query(`DELETE FROM ${quoteIdent(entity.table)} WHERE id = $1`, [id]));
-    await tx.query(`DELETE FROM sys_link WHERE (from_entity = $1 AND from_id = $2) OR (to_entity = $1 AND to_id = $2)`, [entity.name, id]);
     const actor = options.access ? options.access.actorFor(current.owner) : options.actor;
+    await removeLinksOf(tx, { entity: entity.name, id }, actor, now);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'delete', actor, changes: diff(entity, before, {}), now });
     await runHooks(tx, options, { model, entity, before, after: before, actor, action: 'delete', chain: options.chain ?? [] });
   });
