@@ -64,6 +64,14 @@ describe('CRM automations', () => {
     expect(JSON.parse(stageChange?.changes ?? '{}').stage).toEqual({ from: 'negotiation', to: 'contract' });
   });
 
+  it('interactions registered at the same time on one deal all succeed (the deal is locked, not refused as stale)', async () => {
+    const counterparty = await create(sales, 'counterparty', { brand: 'Одуванчик' });
+    const deal = await create(sales, 'deal', { title: 'Горячая', counterparty: counterparty.id });
+    const results = await Promise.all(Array.from({ length: 6 }, () => call(sales, 'POST', '/api/data/interaction', { type: 'outgoing_call', counterparty: counterparty.id, deal: deal.id, completedAt: new Date().toISOString() })));
+    expect(results.map((r) => (r.status === 201 ? 201 : r.body))).toEqual([201, 201, 201, 201, 201, 201]);
+    expect((await read(sales, 'deal', deal.id)).lastInteractionAt).toEqual(expect.any(String));
+  });
+
   it('a deal that is already closed is not moved back by a later interaction', async () => {
     const counterparty = await create(sales, 'counterparty', { brand: 'Лютик' });
     const deal = await create(sales, 'deal', { title: 'Закрытая', counterparty: counterparty.id, stage: 'won' });

@@ -122,7 +122,9 @@ export class Automations {
           return;
         }
         if (!id) return;
-        const [row] = await tx.query(`SELECT * FROM ${quoteIdent(target.table)} WHERE id = $1`, [id]);
+        // Locked first: the version read here is the one the update checks, even when other
+        // writes (two interactions of one deal at once) change the same record concurrently.
+        const [row] = await tx.query(`SELECT * FROM ${quoteIdent(target.table)} WHERE id = $1 FOR NO KEY UPDATE`, [id]);
         if (!row) return;
         const current = toApiRecord(target, row);
         const values = valuesFor(c, target, action.values);

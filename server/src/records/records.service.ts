@@ -123,7 +123,10 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
   assertUuid(id);
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
-    const [current] = await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR UPDATE`, [id]);
+    // NO KEY UPDATE (what the UPDATE itself takes), not UPDATE: it does not wait for the key-share
+    // locks of transactions inserting children of this record — an interaction whose automation
+    // then updates its deal would otherwise deadlock with another interaction of the same deal.
+    const [current] = await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR NO KEY UPDATE`, [id]);
     if (!current) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${entity.name} ${id}.`);
     options.access?.assertRow(entity, 'update', current, id);
     const actor = options.access ? options.access.actorFor(current.owner) : options.actor;
