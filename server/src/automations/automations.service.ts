@@ -58,19 +58,27 @@ export class Automations {
   readonly onRecordWrite: RecordWriteHook = async (tx, change) => {
     const candidates = change.model.automations.filter((a) => a.enabled && a.entity === change.entity.name && a.on.includes(change.action));
     let ran = false;
+    // Expanded records by path set, reused while no automation has written anything.
+    const views = new Map<string, Promise<Record<string, unknown>>>();
     for (const automation of candidates) {
-      if (await this.runIfTriggered(tx, change, automation)) ran = true;
+      if (await this.runIfTriggered(tx, change, automation, views)) {
+        ran = true;
+        views.clear();
+      }
     }
     return ran ? 'changed' : undefined;
   };
 
-  private async runIfTriggered(tx: Db, change: RecordChange, automation: AutomationModel): Promise<boolean> {
+  private async runIfTriggered(tx: Db, change: RecordChange, automation: AutomationModel, views: Map<string, Promise<Record<string, unknown>>>): Promise<boolean> {
     const { model, entity, before, after, actor, chain } = change;
     if (change.action === 'update' && automation.fields && !automation.fields.some((f) => !sameValue(before?.[f], after[f]))) return false;
     // An automation never re-triggers itself for the same record within one chain.
     if (chain.some((s) => s.automation === automation.name && s.entity === entity.name && s.recordId === after.id)) return false;
     const now = this.clock();
-    const record = await expand(tx, model, entity, after, automation.paths);
+    const key = automation.paths.join('\n');
+    let view = views.get(key);
+    if (!view) views.set(key, (view = expand(tx, model, entity, after, automation.paths)));
+    const record = await view;
     if (automation.when && !toPredicate(automation.when, { me: actor.userId, now })(record)) return false;
     const step: ChainStep = { automation: automation.name, entity: entity.name, recordId: after.id };
     if (chain.length >= MAX_CHAIN_DEPTH) {
