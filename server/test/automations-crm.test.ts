@@ -62,7 +62,7 @@ describe('CRM automations', () => {
     const stageChange = dealAudit.find((a) => a.action === 'update' && JSON.parse(a.changes).stage);
     expect(stageChange).toMatchObject({ actor: sales.id, automation: 'interaction-contract-signed' });
     expect(JSON.parse(stageChange?.changes ?? '{}').stage).toEqual({ from: 'negotiation', to: 'contract' });
-  });
+  }, 30_000);
 
   it('interactions registered at the same time on one deal all succeed (the deal is locked, not refused as stale)', async () => {
     const counterparty = await create(sales, 'counterparty', { brand: 'Одуванчик' });
@@ -70,7 +70,7 @@ describe('CRM automations', () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => call(sales, 'POST', '/api/data/interaction', { type: 'outgoing_call', counterparty: counterparty.id, deal: deal.id, completedAt: new Date().toISOString() })));
     expect(results.map((r) => (r.status === 201 ? 201 : r.body))).toEqual([201, 201, 201, 201, 201, 201]);
     expect((await read(sales, 'deal', deal.id)).lastInteractionAt).toEqual(expect.any(String));
-  });
+  }, 30_000);
 
   it('a deal that is already closed is not moved back by a later interaction', async () => {
     const counterparty = await create(sales, 'counterparty', { brand: 'Лютик' });
