@@ -148,6 +148,12 @@ describe('links', () => {
     const mixed = await call(other, 'POST', '/api/links', { from: { entity: 'counterparty', id: theirs.id }, to: { entity: 'deal', id: (await create(other, 'deal', { title: 'Их сделка', counterparty: theirs.id })).id } });
     expect(mixed.status).toBe(201);
     expect((await call(marketing, 'GET', `/api/data/counterparty/${String(theirs.id)}/links`)).body.items).toHaveLength(2);
+    // The history of a readable record names a linked record only to those who may read it.
+    const across = await call(admin(), 'POST', '/api/links', { from: { entity: 'counterparty', id: mine.id }, to: { entity: 'counterparty', id: theirs.id }, kind: 'partner' });
+    expect(across.status).toBe(201);
+    const linkEntry = async (user: User) => (await call(user, 'GET', `/api/data/counterparty/${String(mine.id)}/history`)).body.items.find((x: any) => x.action === 'link');
+    expect((await linkEntry(admin())).changes.link.to).toEqual({ link: across.body.id, entity: 'counterparty', id: theirs.id, kind: 'partner' });
+    expect((await linkEntry(sales)).changes.link.to).toEqual({ link: across.body.id, entity: 'counterparty', id: null, kind: 'partner' });
   });
 
   it('the generic record API of sys_link goes through the same checks and audit; a link is never patched', async () => {

@@ -8,7 +8,7 @@ import type { Actor } from './records.service.js';
 import { assertUuid } from './records.service.js';
 import { loadTitles } from '../query/titles.js';
 import { titleColumns } from './record-mapping.js';
-import { writeAudit } from './audit.js';
+import { writeAudit, type HistoryEntry } from './audit.js';
 
 export interface RecordRef {
   entity: string;
@@ -113,6 +113,31 @@ export async function deleteLink(db: Db, id: string, options: { actor: Actor; ac
       automatic: link.automatic === true,
     };
     await auditLink(tx, 'unlink', facts, actor, options.now ?? new Date());
+  });
+}
+
+/**
+ * History entries of links (link/unlink) as the caller may see them: the other record's id
+ * only when the caller may read it, as its links list shows only readable records.
+ */
+export async function redactLinkHistory(db: Db, model: CompiledModel, items: HistoryEntry[], access: Access): Promise<HistoryEntry[]> {
+  type Other = { entity: string; id: string };
+  const otherOf = (item: HistoryEntry): Other | undefined => {
+    if (item.action !== 'link' && item.action !== 'unlink') return undefined;
+    const value = (item.changes.link?.to ?? item.changes.link?.from) as Partial<Other> | undefined;
+    return typeof value?.entity === 'string' && typeof value.id === 'string' ? (value as Other) : undefined;
+  };
+  const readable = new Map<string, Set<string>>();
+  for (const name of new Set(items.map(otherOf).filter((o) => o !== undefined).map((o) => o.entity))) {
+    const entity = model.entities.get(name);
+    const ids = items.map(otherOf).filter((o) => o?.entity === name).map((o) => (o as Other).id);
+    readable.set(name, entity ? await access.readableIds(db, entity, ids) : new Set());
+  }
+  return items.map((item) => {
+    const other = otherOf(item);
+    if (!other || readable.get(other.entity)?.has(other.id)) return item;
+    const hide = (v: unknown) => (v && typeof v === 'object' ? { ...(v as object), id: null } : v);
+    return { ...item, changes: { link: { from: hide(item.changes.link?.from), to: hide(item.changes.link?.to) } } };
   });
 }
 

@@ -9,7 +9,7 @@ import { parseListParams } from '../query/list-params.js';
 import { executeList } from '../query/list-query.js';
 import { attachTitles } from '../query/titles.js';
 import { recordHistory } from './audit.js';
-import { createLink, deleteLink, linksOf } from './links.js';
+import { createLink, deleteLink, linksOf, redactLinkHistory } from './links.js';
 import { assertUuid, createRecord, deleteRecord, duplicatesOf, getRecord, updateRecord, type Actor } from './records.service.js';
 
 type EntityParams = { entity: string };
@@ -136,7 +136,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     await getRecord(db, entity, request.params.id, access);
-    const items = await recordHistory(db, entity.name, request.params.id);
+    const items = await redactLinkHistory(db, request.model, await recordHistory(db, entity.name, request.params.id), access);
     return { items: items.map((item) => ({ ...item, changes: access.strip(entity, item.changes) })) };
   });
 
