@@ -75,6 +75,11 @@ export const ERRORS = {
   CARDO_ERR_RECORD_STALE: { status: 412, message: 'The record was changed by someone else; reload it and try again.' },
   CARDO_ERR_RECORD_VERSION_REQUIRED: { status: 428, message: 'Send the version you edited (If-Match header or version in the body).' },
 
+  // Automations and links
+  CARDO_ERR_AUTOMATION_FAILED: { status: 409, message: 'An automation set off by this change failed; nothing was saved.' },
+  CARDO_ERR_AUTOMATION_LOOP: { status: 409, message: 'This change sets off a chain of automations deeper than allowed; nothing was saved.' },
+  CARDO_ERR_LINK_IMMUTABLE: { status: 405, message: 'A link cannot be changed; remove it and link the records again.' },
+
   // Workflows and tasks
   CARDO_ERR_WORKFLOW_UNKNOWN: { status: 404, message: 'There is no such process.' },
   CARDO_ERR_WORKFLOW_ENTITY: { status: 400, message: 'The process does not run for records of this entity.' },

@@ -23,12 +23,13 @@ import { uiRoutes } from './api/ui.routes.js';
 import { PgBossTimers, PollingTimers, type TimerService } from './workflows/timers.js';
 import { PgBossNotificationJobs, PollingNotificationJobs, type NotificationJobs } from './notifications/jobs.js';
 import { workflowRoutes } from './workflows/workflows.routes.js';
+import { automationRoutes } from './automations/automations.routes.js';
 
 /**
  * Every route module of the runtime, in registration order (auth first: it guards /api; the
  * web apps last: their catch-all GET serves whatever no other route claims).
  */
-export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, calendarRoutes, notificationRoutes, workflowRoutes, documentRoutes, studioRoutes, uiRoutes];
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, calendarRoutes, notificationRoutes, workflowRoutes, automationRoutes, documentRoutes, studioRoutes, uiRoutes];
 
 export interface Runtime {
   app: FastifyInstance;

@@ -1,6 +1,7 @@
-// The record's change history: who, when, what (from → to in the fields' own formats), and on
-// whose behalf a deputy acted.
+// The record's change history: who, when, what (from → to in the fields' own formats), on
+// whose behalf a deputy acted, and which automation made a change for the user.
 import { Empty, List, Space, Tag, Typography } from 'antd';
+import { Link } from 'react-router-dom';
 import type { ApiRecord } from '../api.js';
 import { formatDateTime, valueText } from '../format.js';
 import { useI18n } from '../i18n.js';
@@ -15,6 +16,7 @@ interface HistoryEntry {
   action: 'create' | 'update' | 'delete' | string;
   actor: { id: string; fullName: string } | null;
   onBehalfOf: { id: string; fullName: string } | null;
+  automation?: string | null;
   changes: Record<string, { from: unknown; to: unknown }> | null;
 }
 
@@ -27,6 +29,15 @@ export function HistoryTab({ entity, id, record }: { entity: string; id: string;
   if (data.items.length === 0) return <Empty description={i18n.t('tab.history.empty')} data-testid="history-list" />;
 
   const text = (name: string, value: unknown) => {
+    if (name === 'link' && value && typeof value === 'object' && 'entity' in value && 'id' in value) {
+      const other = value as { entity: string; id: string; kind?: string };
+      return (
+        <Link to={`/data/${other.entity}/${other.id}`}>
+          {i18n.label(session.entity(other.entity)?.label, other.entity)}
+          {other.kind ? ` (${other.kind})` : ''}
+        </Link>
+      );
+    }
     const field = session.field(entity, name);
     if (value === null || value === undefined || value === '') return '—';
     // References in history are ids; the record's own $titles name the ones it still points to.
@@ -48,15 +59,16 @@ export function HistoryTab({ entity, id, record }: { entity: string; id: string;
               <Typography.Text>{i18n.t(actionKey(entry.action))}</Typography.Text>
               <Typography.Text type="secondary">{formatDateTime(entry.at)}</Typography.Text>
               {entry.onBehalfOf && <Tag color="purple">{i18n.t('tab.history.onBehalf', { name: entry.onBehalfOf.fullName })}</Tag>}
+              {entry.automation && <Tag color="blue" data-testid="history-automation">{i18n.t('tab.history.automation', { name: entry.automation })}</Tag>}
             </Space>
             {entry.changes && Object.keys(entry.changes).length > 0 && (
               <table style={{ marginTop: 4, borderCollapse: 'collapse', fontSize: 13 }}>
                 <tbody>
                   {Object.entries(entry.changes).map(([name, change]) => (
                     <tr key={name}>
-                      <td style={{ padding: '1px 12px 1px 0', color: 'rgba(0,0,0,0.55)', verticalAlign: 'top' }}>{i18n.label(session.field(entity, name)?.label, name)}</td>
+                      <td style={{ padding: '1px 12px 1px 0', color: 'rgba(0,0,0,0.55)', verticalAlign: 'top' }}>{name === 'link' ? i18n.t('tab.links.record') : i18n.label(session.field(entity, name)?.label, name)}</td>
                       <td style={{ padding: '1px 0' }}>
-                        {entry.action !== 'create' && (
+                        {entry.action !== 'create' && entry.action !== 'link' && (
                           <>
                             <Typography.Text delete type="secondary">
                               {text(name, change.from)}

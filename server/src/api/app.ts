@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { CardoError } from '../errors.js';
 import { unstorableTextPath } from '../expression/values.js';
-import type { RecordDeleteHook, RecordWriteHook } from '../records/records.service.js';
+import type { RecordWriteHook } from '../records/records.service.js';
 import type { ModelHolder } from '../runtime/model-holder.js';
 import { toProblem } from './problem.js';
 
@@ -18,10 +18,8 @@ declare module 'fastify' {
     user: SessionUser | null;
   }
   interface FastifyInstance {
-    /** Run inside the transaction of every record write made through the API (workflow triggers). */
+    /** Run inside the transaction of every record write (create, update, delete) made through the API: workflow triggers, automations, notification rules. */
     recordHooks: RecordWriteHook[];
-    /** Run inside the transaction of every record delete made through the API. */
-    recordDeleteHooks: RecordDeleteHook[];
   }
 }
 
@@ -136,7 +134,6 @@ export async function buildApp(deps: AppDeps, routes: readonly RoutePlugin[], op
   app.decorateRequest('model', null as unknown as CompiledModel);
   app.decorateRequest('user', null);
   app.decorate('recordHooks', [] as RecordWriteHook[]);
-  app.decorate('recordDeleteHooks', [] as RecordDeleteHook[]);
   app.addHook('onRequest', async (request) => {
     request.model = deps.models.current;
     const query = request.url.indexOf('?');

@@ -110,9 +110,10 @@ function sharedSchemas(): Record<string, JsonSchema> {
       properties: {
         id: UUID,
         at: { type: 'string', format: 'date-time' },
-        action: { type: 'string', enum: ['create', 'update', 'delete'] },
+        action: { type: 'string', enum: ['create', 'update', 'delete', 'link', 'unlink', 'workflow'], description: 'link/unlink: a link to another record was made or removed (changes.link); workflow: an automation started a process.' },
         actor: { type: ['object', 'null'], properties: { id: UUID, fullName: { type: 'string' } } },
         onBehalfOf: { type: ['object', 'null'], properties: { id: UUID, fullName: { type: 'string' } }, description: 'The absent user a deputy acted for.' },
+        automation: { type: ['string', 'null'], description: 'The automation (metadata/automations/<name>.json) that made the change for the actor.' },
         changes: { type: 'object', additionalProperties: { type: 'object', properties: { from: {}, to: {} } }, description: 'Per field: the old and the new value.' },
       },
       required: ['id', 'at', 'action', 'changes'],

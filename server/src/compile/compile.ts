@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { App, Automation, Calendar, DocumentTemplate, Entity, Field, FieldType, Label, ListView, Notification, Report, Role, Stage } from '../generated/metadata.js';
+import type { App, Calendar, DocumentTemplate, Entity, Field, FieldType, Label, ListView, Notification, Report, Role, Stage } from '../generated/metadata.js';
 import type { MetadataFile } from '../metadata/load.js';
 import { SYSTEM_ENTITIES, SYSTEM_FIELDS } from '../metadata/system-entities.js';
 import type { MetadataSet } from '../metadata/validate.js';
+import { toAutomationModel, type AutomationModel } from './automations.js';
 
 /**
  * The compiled application: everything after this stage reads the model, never raw
@@ -19,7 +20,8 @@ export interface CompiledModel {
   readonly currency: string;
   readonly entities: ReadonlyMap<string, EntityModel>;
   readonly roles: readonly Role[];
-  readonly automations: ReadonlyArray<{ name: string; def: Automation }>;
+  /** Compiled automations (expressions parsed), in file-name order: the order they run in. */
+  readonly automations: readonly AutomationModel[];
   readonly notifications: ReadonlyArray<{ name: string; def: Notification }>;
   readonly calendars: ReadonlyArray<{ name: string; def: Calendar }>;
   readonly reports: ReadonlyArray<{ name: string; def: Report }>;
@@ -234,7 +236,7 @@ export function compile(set: MetadataSet, files: readonly MetadataFile[]): Compi
     currency: app.currency,
     entities,
     roles: set.roles?.def.roles ?? [],
-    automations: set.automations.map(({ name, def }) => ({ name, def })),
+    automations: [...set.automations].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(({ name, def }) => toAutomationModel(name, def)),
     notifications: set.notifications.map(({ name, def }) => ({ name, def })),
     calendars: set.calendars.map(({ name, def }) => ({ name, def })),
     reports: set.reports.map(({ name, def }) => ({ name, def })),

@@ -107,6 +107,7 @@ export const SYSTEM_ENTITIES: readonly Entity[] = [
     { name: 'actor', label: l('By', 'Кем'), type: 'user' },
     { name: 'onBehalfOf', label: l('On behalf of', 'От имени'), type: 'user' },
     { name: 'changes', label: l('Changes', 'Изменения'), type: 'text' },
+    { name: 'automation', label: l('By automation', 'Автоматизация'), type: 'string', maxLength: 100 },
   ]),
   entity('sys_metadata_version', l('Metadata version', 'Версия метаданных'), l('Metadata versions', 'Версии метаданных'), 'hash', [
     { name: 'hash', label: l('Content hash', 'Хэш'), type: 'string', required: true, maxLength: 64 },

@@ -75,8 +75,8 @@ function parseInboxQuery(query: Readonly<Record<string, unknown>>): { unread: bo
 export const notificationRoutes: RoutePlugin = (app, { db, models, config }) => {
   const notifications = new Notifications(db, models, { from: config.mailFrom, ...(config.smtpUrl ? { mailer: smtpMailer(config.smtpUrl) } : {}) });
   app.decorate('notifications', notifications);
-  app.recordHooks.push((tx, change) => notifications.onRecordWrite(tx, change));
-  app.recordDeleteHooks.push((tx, change) => notifications.onRecordDelete(tx, change.model, change.entity, change.before.id));
+  app.recordHooks.push((tx, change) =>
+    change.action === 'delete' ? notifications.onRecordDelete(tx, change.model, change.entity, change.before?.id ?? change.after.id) : notifications.onRecordWrite(tx, change));
   app.addHook('onClose', async () => notifications.mailer?.close());
 
   app.get('/api/notifications', { schema: { response: { 200: notificationPageSchema } } }, async (request) => {

@@ -9,7 +9,7 @@ import { parseListParams } from '../query/list-params.js';
 import { executeList } from '../query/list-query.js';
 import { attachTitles } from '../query/titles.js';
 import { recordHistory } from './audit.js';
-import { createLink, deleteLink, linksOf } from './links.js';
+import { createLink, deleteLink, linksOf, redactLinkHistory } from './links.js';
 import { assertUuid, createRecord, deleteRecord, duplicatesOf, getRecord, updateRecord, type Actor } from './records.service.js';
 
 type EntityParams = { entity: string };
@@ -86,6 +86,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const body = trimmed(entity, asObject(request.body));
     access.assertWritableFields(entity, body);
     recordCodecs(request.model).get(entity.name).validateCreate(body);
+    if (entity.name === 'sys_link') return createLinkRecord(request, reply, access, body);
     const record = await createRecord(db, request.model, entity, body, { actor: actorOf(request), access, confirmDuplicates: confirmDuplicates(request), hooks: app.recordHooks });
     reply.header('location', `/api/data/${entity.name}/${record.id}`);
     return sendRecord(reply, request, access, entity, record, 201);
@@ -113,6 +114,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     const body = trimmed(entity, asObject(request.body));
+    if (entity.name === 'sys_link') throw new CardoError('CARDO_ERR_LINK_IMMUTABLE');
     const version = expectedVersion(request, body);
     assertUuid(request.params.id);
     const { version: _version, ...changes } = body;
@@ -125,7 +127,8 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
   app.delete<{ Params: RecordParams }>('/api/data/:entity/:id', async (request, reply) => {
     const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
-    await deleteRecord(db, request.model, entity, request.params.id, { actor: actorOf(request), access, deleteHooks: app.recordDeleteHooks });
+    if (entity.name === 'sys_link') await deleteLink(db, request.params.id, { actor: actorOf(request), access });
+    else await deleteRecord(db, request.model, entity, request.params.id, { actor: actorOf(request), access, hooks: app.recordHooks });
     return reply.status(204).send();
   });
 
@@ -133,7 +136,7 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     const access = await accessOf(request);
     const entity = access.entity(request.params.entity);
     await getRecord(db, entity, request.params.id, access);
-    const items = await recordHistory(db, entity.name, request.params.id);
+    const items = await redactLinkHistory(db, request.model, await recordHistory(db, entity.name, request.params.id), access);
     return { items: items.map((item) => ({ ...item, changes: access.strip(entity, item.changes) })) };
   });
 
@@ -162,6 +165,18 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     return reply.type('application/json').send(recordCodecs(request.model).get(other.name).serializeList(page));
   });
 
+  /** POST /api/data/sys_link makes a link like POST /api/links: checked, deduplicated, audited. */
+  async function createLinkRecord(request: FastifyRequest, reply: FastifyReply, access: Access, body: Record<string, unknown>) {
+    if (body.kind !== undefined && body.kind !== null) assertLinkKind(body.kind, '/kind');
+    const from = { entity: String(body.fromEntity), id: String(body.fromId) };
+    const to = { entity: String(body.toEntity), id: String(body.toId) };
+    const link = await createLink(db, request.model, from, to, typeof body.kind === 'string' ? body.kind : 'related', { actor: actorOf(request), access });
+    const entity = request.model.entities.get('sys_link') as EntityModel;
+    const record = await getRecord(db, entity, link.id, access);
+    reply.header('location', `/api/data/sys_link/${link.id}`);
+    return sendRecord(reply, request, access, entity, record, link.created ? 201 : 200);
+  }
+
   app.post('/api/links', async (request, reply) => {
     const body = asObject(request.body);
     const { from, to, kind } = body as { from?: unknown; to?: unknown; kind?: unknown };
@@ -172,17 +187,21 @@ export const recordRoutes: RoutePlugin = (app, { db }) => {
     };
     const unknownKeys = Object.keys(body).filter((k) => !['from', 'to', 'kind'].includes(k));
     if (unknownKeys.length > 0) throw new CardoError('CARDO_ERR_API_VALIDATION', `Unknown properties: ${unknownKeys.join(', ')}.`, { errors: unknownKeys.map((k) => ({ path: `/${k}`, message: 'Unknown property.' })) });
-    if (kind !== undefined && (typeof kind !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(kind))) throw new CardoError('CARDO_ERR_API_VALIDATION', 'kind is a lower_snake name.', { errors: [{ path: '/kind', message: 'Must be a lower_snake name.' }] });
+    if (kind !== undefined) assertLinkKind(kind, '/kind');
     const access = await accessOf(request);
     const link = await createLink(db, request.model, ref(from, '/from'), ref(to, '/to'), typeof kind === 'string' ? kind : 'related', { actor: actorOf(request), access });
     return reply.status(link.created ? 201 : 200).send({ id: link.id });
   });
 
   app.delete<{ Params: { id: string } }>('/api/links/:id', async (request, reply) => {
-    await deleteLink(db, request.params.id, await accessOf(request));
+    await deleteLink(db, request.params.id, { actor: actorOf(request), access: await accessOf(request) });
     return reply.status(204).send();
   });
 };
+
+function assertLinkKind(kind: unknown, path: string): void {
+  if (typeof kind !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(kind)) throw new CardoError('CARDO_ERR_API_VALIDATION', 'kind is a lower_snake name.', { errors: [{ path, message: 'Must be a lower_snake name.' }] });
+}
 
 function parseJsonFilter(text: string): unknown {
   try {

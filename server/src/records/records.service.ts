@@ -10,6 +10,7 @@ import type { Access } from '../access/access.js';
 import { SqlParams } from '../query/sql.js';
 import { writeAudit, type AuditChanges } from './audit.js';
 import { checkEntityRules } from './entity-rules.js';
+import { removeLinksOf } from './links.js';
 import { duplicateKeys, duplicateSearchSettings, findDuplicates, type DuplicateMatch } from './duplicates.js';
 import { computeFormula, toApiRecord, type ApiRecord } from './record-mapping.js';
 
@@ -17,6 +18,15 @@ import { computeFormula, toApiRecord, type ApiRecord } from './record-mapping.js
 export interface Actor {
   userId: string | null;
   onBehalfOf?: string | null;
+  /** The automation writing on the user's behalf (recorded in the audit entry). */
+  automation?: string | null;
+}
+
+/** One automation run in a chain of writes: which automation ran for which record. */
+export interface ChainStep {
+  automation: string;
+  entity: string;
+  recordId: string;
 }
 
 /** A change just written, as a hook inside the write's transaction sees it. */
@@ -25,22 +35,24 @@ export interface RecordChange {
   entity: EntityModel;
   /** null for a create. */
   before: ApiRecord | null;
+  /** For a delete: the record as it was (the row is already gone). */
   after: ApiRecord;
   actor: Actor;
+  action: 'create' | 'update' | 'delete';
+  /** The automations that led to this write, outermost first (empty for a user's write). */
+  chain: readonly ChainStep[];
 }
 
-/** Runs in the write's transaction after the row and its audit entry (workflow triggers). */
-export type RecordWriteHook = (tx: Db, change: RecordChange) => Promise<void>;
-
-/** Runs in a delete's transaction after the row is gone (notifications cancel what was scheduled for it). */
-export type RecordDeleteHook = (tx: Db, change: { model: CompiledModel; entity: EntityModel; before: ApiRecord; actor: Actor }) => Promise<void>;
+/**
+ * Runs in the write's transaction after the row and its audit entry (workflow triggers,
+ * automations). Answers 'changed' when it wrote the record itself, so the write re-reads it.
+ */
+export type RecordWriteHook = (tx: Db, change: RecordChange) => Promise<void | 'changed'>;
 
 export interface WriteOptions {
   actor: Actor;
   /** Hooks of the API's writes; absent for the runtime's own writes (so they never re-trigger). */
   hooks?: readonly RecordWriteHook[];
-  /** Hooks of the API's deletes. */
-  deleteHooks?: readonly RecordDeleteHook[];
   /** The caller saw the "possible duplicate" warning and saves anyway. */
   confirmDuplicates?: boolean;
   now?: Date;
@@ -48,6 +60,8 @@ export interface WriteOptions {
   id?: string;
   /** The caller's access (every request passes it); absent only for trusted server-side writes. */
   access?: Access;
+  /** For writes made by automations: the chain that led to them (loop protection). */
+  chain?: readonly ChainStep[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -102,8 +116,7 @@ export async function createRecord(db: Db, model: CompiledModel, entity: EntityM
     const [row] = await runWrite(model, entity, () => tx.query(`INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`, params));
     const record = toApiRecord(entity, row as Record<string, unknown>);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor, changes: diff(entity, {}, record), now });
-    for (const hook of options.hooks ?? []) await hook(tx, { model, entity, before: null, after: record, actor });
-    return record;
+    return runHooks(tx, options, { model, entity, before: null, after: record, actor, action: 'create', chain: options.chain ?? [] });
   }, { settings: duplicateSearchSettings(entity) });
 }
 
@@ -111,7 +124,10 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
   assertUuid(id);
   const now = options.now ?? new Date();
   return db.transaction(async (tx) => {
-    const [current] = await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR UPDATE`, [id]);
+    // NO KEY UPDATE (what the UPDATE itself takes), not UPDATE: it does not wait for the key-share
+    // locks of transactions inserting children of this record — an interaction whose automation
+    // then updates its deal would otherwise deadlock with another interaction of the same deal.
+    const [current] = await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR NO KEY UPDATE`, [id]);
     if (!current) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${entity.name} ${id}.`);
     options.access?.assertRow(entity, 'update', current, id);
     const actor = options.access ? options.access.actorFor(current.owner) : options.actor;
@@ -150,8 +166,7 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
       await revokeUserSessions(tx, id);
       await revokeFeedToken(tx, id);
     }
-    for (const hook of options.hooks ?? []) await hook(tx, { model, entity, before, after, actor });
-    return after;
+    return runHooks(tx, options, { model, entity, before, after, actor, action: 'update', chain: options.chain ?? [] });
   }, { settings: duplicateSearchSettings(entity) });
 }
 
@@ -164,11 +179,20 @@ export async function deleteRecord(db: Db, model: CompiledModel, entity: EntityM
     options.access?.assertRow(entity, 'delete', current, id);
     const before = toApiRecord(entity, current);
     await runWrite(model, entity, () => tx.query(`DELETE FROM ${quoteIdent(entity.table)} WHERE id = $1`, [id]));
-    await tx.query(`DELETE FROM sys_link WHERE (from_entity = $1 AND from_id = $2) OR (to_entity = $1 AND to_id = $2)`, [entity.name, id]);
     const actor = options.access ? options.access.actorFor(current.owner) : options.actor;
+    await removeLinksOf(tx, { entity: entity.name, id }, actor, now);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'delete', actor, changes: diff(entity, before, {}), now });
-    for (const hook of options.deleteHooks ?? []) await hook(tx, { model, entity, before, actor });
+    await runHooks(tx, options, { model, entity, before, after: before, actor, action: 'delete', chain: options.chain ?? [] });
   });
+}
+
+/** Runs the write's hooks; when one changed the record itself, the record as it is now. */
+async function runHooks(tx: Db, options: WriteOptions, change: RecordChange): Promise<ApiRecord> {
+  let changed = false;
+  for (const hook of options.hooks ?? []) if ((await hook(tx, change)) === 'changed') changed = true;
+  if (!changed || change.action === 'delete') return change.after;
+  const [row] = await tx.query(`SELECT * FROM ${quoteIdent(change.entity.table)} WHERE id = $1`, [change.after.id]);
+  return row ? toApiRecord(change.entity, row) : change.after;
 }
 
 /** POST …/duplicates: what a save of these values would collide with, without saving. */

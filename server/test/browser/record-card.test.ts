@@ -171,4 +171,19 @@ describe('runtime UI: the record card', () => {
     await page.getByTestId('card-tab-history').getByText('История').waitFor();
     await screenshot(page, 'card-ru');
   });
+
+  it("shows an automation's changes in the history: by the automation, for the user (issue 8)", async () => {
+    const cp = (await server.as('card_admin', { method: 'POST', url: '/api/data/counterparty', payload: { brand: 'Автоматика', phone: '+7 495 700-50-62' } })).json() as Json;
+    const deal = (await server.as('card_admin', { method: 'POST', url: '/api/data/deal', payload: { title: 'Сделка с автоматикой', counterparty: cp.id, stage: 'negotiation' } })).json() as Json;
+    const interaction = await server.as('card_admin', { method: 'POST', url: '/api/data/interaction', payload: { type: 'meeting', counterparty: cp.id, deal: deal.id, result: 'contract_signed' } });
+    expect(interaction.statusCode).toBe(201);
+    await page.goto(`${server.url}/data/deal/${String(deal.id)}`);
+    await page.getByTestId('card-tab-history').click();
+    const tag = page.getByTestId('history-automation').filter({ hasText: 'interaction-contract-signed' });
+    await tag.first().waitFor();
+    expect(await tag.first().textContent()).toBe('автоматизация: interaction-contract-signed');
+    // The automatic link to the registered interaction is an entry of its own ("связал(а)").
+    await page.getByTestId('history-entry').filter({ hasText: 'связал(а)' }).first().waitFor();
+    await screenshot(page, 'card-history-automation');
+  });
 });
