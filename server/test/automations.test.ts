@@ -134,12 +134,12 @@ describe('automation actions', () => {
     expect(await count('wf_instance', 'process = $1 AND record_id = $2', ['approval', order.id])).toBe(0);
   });
 
-  it('notify creates an in-app notification for the recipient in their language', async () => {
+  it('notify creates an in-app notification for the recipient in their language, options by their labels', async () => {
     const { id: adminId } = await t.login('admin');
     await t.db.query(`UPDATE sys_user SET locale = 'en' WHERE id = $1`, [adminId]);
     const client = await create('client', { name: 'Very Important', vip: true });
     const rows = await t.db.query<{ subject: string; body: string; recipient: string }>('SELECT subject, body, recipient::text AS recipient FROM sys_notification WHERE record_id = $1', [client.id]);
-    expect(rows).toEqual([{ subject: 'VIP: Very Important', body: 'Status new', recipient: adminId }]);
+    expect(rows).toEqual([{ subject: 'VIP: Very Important', body: 'Status New', recipient: adminId }]);
     const inbox = json(await admin('GET', '/api/notifications?unread=true'));
     expect(inbox.items.some((n: any) => n.subject === 'VIP: Very Important')).toBe(true);
     // vip unchanged on a later update: the watched field did not change, no second notice.

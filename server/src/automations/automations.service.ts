@@ -18,9 +18,8 @@ import { createLink } from '../records/links.js';
 import { toApiRecord, type ApiRecord } from '../records/record-mapping.js';
 import { createRecord, updateRecord, type Actor, type ChainStep, type RecordChange, type RecordWriteHook } from '../records/records.service.js';
 import { workflowsOf } from '../workflows/definitions.js';
-import { OrgFacts } from '../workflows/resolve.js';
 import type { Workflows } from '../workflows/workflows.service.js';
-import { notifyInApp } from './notify.js';
+import { sendNotice } from '../notifications/send.js';
 
 /** How many automations deep a chain may go (a user's write is level 0). */
 export const MAX_CHAIN_DEPTH = 8;
@@ -161,7 +160,7 @@ export class Automations {
         return;
       }
       case 'notify':
-        await notifyInApp(tx, model, c.entity, c.scope.record as Record<string, unknown>, action.def, { ...writeOptions, orgFacts: new OrgFacts(tx) });
+        await sendNotice(tx, model, { entity: c.entity, record: c.record, recipients: action.def.recipients, channels: action.def.channels ?? ['inApp'], subject: action.def.subject, body: action.def.body, now: c.now });
         return;
     }
   }
