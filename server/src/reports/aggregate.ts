@@ -67,13 +67,13 @@ export async function runAggregate(db: Db, model: CompiledModel, access: Access,
   const filterText = single(query, 'filter');
   if (filterText !== undefined) add(parseFilterParam(filterText), '/query/filter');
 
-  const tz = p.add(timeZone, 'text');
+  const tz = () => p.add(timeZone, 'text');
   const groups: ResolvedGroup[] = def.groupBy.map((g, i) => {
     const resolved = resolvePath(model, entity, g.field);
     if ('error' in resolved || !resolved.field.columnType) throw new CardoError('CARDO_ERR_REPORT_UNKNOWN', `The report "${name}" groups by "${g.field}", which you cannot see.`);
     mergeJoins(joins, resolved.joins);
     const column = qualified(resolved.alias, resolved.field.column);
-    const expr = g.period ? (resolved.field.columnType.kind === 'timestamptz' ? `date_trunc('${g.period}', ${column} AT TIME ZONE ${tz})::date` : `date_trunc('${g.period}', ${column})::date`) : column;
+    const expr = g.period ? (resolved.field.columnType.kind === 'timestamptz' ? `date_trunc('${g.period}', ${column} AT TIME ZONE ${tz()})::date` : `date_trunc('${g.period}', ${column})::date`) : column;
     return { key: g.field, field: resolved.field, entity: resolved.entity, expr, period: g.period, label: text(resolved.field.label, locale, g.field), ...{ index: i } };
   });
 
@@ -187,8 +187,9 @@ function orderBy(def: AggregateReport, groups: readonly ResolvedGroup[], measure
     if (g >= 0) terms.push(`${ident(`g${g}`)} ${desc ? 'DESC' : 'ASC'} NULLS LAST`);
     else if (m >= 0) terms.push(`${ident(`v${m}`)} ${desc ? 'DESC' : 'ASC'} NULLS LAST`);
   }
+  // Output names only work bare in ORDER BY: expressions repeat the grouping expression.
   groups.forEach((g, i) => {
-    if (g.field.options && (g.field.type === 'enum' || g.field.type === 'stage')) terms.push(`array_position(${p.add([...g.field.options], 'text[]')}, ${ident(`g${i}`)}::text) ASC NULLS LAST`);
+    if (g.field.options && (g.field.type === 'enum' || g.field.type === 'stage')) terms.push(`array_position(${p.add([...g.field.options], 'text[]')}, (${g.expr})::text) ASC NULLS LAST`);
     else terms.push(`${ident(`g${i}`)} ASC NULLS LAST`);
   });
   return terms.join(', ');

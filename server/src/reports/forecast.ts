@@ -172,7 +172,8 @@ export async function runForecast(db: Db, model: CompiledModel, access: Access, 
   // 1. The pipeline, by every section at once.
   const p1 = new SqlParams();
   const b1 = base(p1);
-  const sets = ['()', ...(sections.has('stage') ? ['(stage)'] : []), ...(sections.has('month') ? ["(date_trunc('month', expected)::date)"] : []), ...(sections.has('owner') ? ['(owner)'] : [])];
+  // Every grouping set is computed (GROUPING() needs each expression in one); sections not asked for are dropped below.
+  const sets = ['()', '(stage)', "(date_trunc('month', expected)::date)", '(owner)'];
   const pipeline = await db.query<Record<string, unknown>>(
     `${b1.sql}
      SELECT GROUPING(stage) AS gs, GROUPING(date_trunc('month', expected)::date) AS gm, GROUPING(owner) AS go,

@@ -61,8 +61,8 @@ function field(entity: EntityModel, name: string): FieldModel {
 }
 
 /** The first day of the record's period, as a date, in the application's time zone for date-times. */
-function periodExpr(column: string, f: FieldModel, grain: string, tz: string): string {
-  return f.columnType?.kind === 'timestamptz' ? `date_trunc('${grain}', ${column} AT TIME ZONE ${tz})::date` : `date_trunc('${grain}', ${column})::date`;
+function periodExpr(column: string, f: FieldModel, grain: string, tz: () => string): string {
+  return f.columnType?.kind === 'timestamptz' ? `date_trunc('${grain}', ${column} AT TIME ZONE ${tz()})::date` : `date_trunc('${grain}', ${column})::date`;
 }
 
 /** column within [from, until) — instants of the days' starts in the time zone for date-times. */
@@ -109,7 +109,7 @@ export async function loadPlanFact(db: Db, model: CompiledModel, def: PlanFactRe
     const p = new SqlParams();
     const [emp, per, met, tgt] = [def.plan.employeeField, def.plan.periodField, def.plan.metricField, def.plan.targetField].map((n) => field(planEntity, n)) as [FieldModel, FieldModel, FieldModel, FieldModel];
     const col = (f: FieldModel) => qualified(ROOT_ALIAS, f.column);
-    const tz = p.add(timeZone, 'text');
+    const tz = () => p.add(timeZone, 'text');
     const where = [rangeSql(col(per), per, params.range, p, timeZone), scopeSql(col(emp), scope, params, p), `${col(met)}::text = ANY(${p.add(params.metrics.map((m) => m.name), 'text[]')})`];
     const sql = `SELECT ${col(emp)}::text AS employee, ${periodExpr(col(per), per, grain, tz)}::text AS period, ${col(met)}::text AS metric, sum(${col(tgt)}) AS plan
       FROM ${ident(planEntity.table)} AS ${ident(ROOT_ALIAS)} WHERE ${where.join(' AND ')} GROUP BY 1, 2, 3`;
@@ -131,7 +131,7 @@ export async function loadPlanFact(db: Db, model: CompiledModel, def: PlanFactRe
     const date = field(entity, first.dateField);
     const p = new SqlParams();
     const col = (f: FieldModel) => qualified(ROOT_ALIAS, f.column);
-    const tz = p.add(timeZone, 'text');
+    const tz = () => p.add(timeZone, 'text');
     const joins: Join[] = [];
     const conditions: string[] = [];
     const aggregates = metrics.map((metric, i) => {
