@@ -47,6 +47,9 @@ export type DemoData = {
   document: Rec[];
   kpi_plan: Rec[];
 };
+
+/** On a deal record: when it entered each stage it went through, in order (not a field: sys_stage_history, for the forecast). */
+export const STAGE_HISTORY_KEY = '$stages';
 export interface DemoOptions {
   seed: number;
   now: Date;
@@ -599,6 +602,7 @@ export function generateDemoData(options: DemoOptions): DemoData {
         stage,
       };
       if (stage === 'lost') record.lostReason = r.pick(LOST_REASONS);
+      if (closeMs !== null) record.actualCloseDate = ymd(closeMs);
       deal.push(record);
     }
   }
@@ -824,5 +828,11 @@ export function generateDemoData(options: DemoOptions): DemoData {
     }
   }
 
+  deals.forEach((d, i) => {
+    const record = deal[i] as Rec;
+    record[STAGE_HISTORY_KEY] = Object.entries(d.stageEnteredMs)
+      .sort(([, a], [, b]) => (a as number) - (b as number))
+      .map(([stage, ms]) => [stage, new Date(ms as number).toISOString()]);
+  });
   return { sys_department, sys_user, counterparty, contact, deal, interaction, document, kpi_plan };
 }

@@ -2,7 +2,7 @@ import { createUser } from '../auth/users.js';
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
 import type { Db } from '../db/db.js';
 import { createRecord } from '../records/records.service.js';
-import type { DemoData, Rec } from './generate.js';
+import { STAGE_HISTORY_KEY, type DemoData, type Rec } from './generate.js';
 
 export interface DemoLoadResult {
   counts: Record<string, number>;
@@ -51,6 +51,17 @@ export async function loadDemoData(db: Db, model: CompiledModel, data: DemoData,
         await createRecord(tx, model, target, values, { actor: { userId: (values.owner as string | null) ?? options.actorId }, id, confirmDuplicates: true });
       }
       counts[name] = data[name].length;
+    }
+    // The deals' past: when each entered each stage (the forecast's stage durations), instead
+    // of the single entry their creation just wrote.
+    const history = data.deal.flatMap((d) => ((d[STAGE_HISTORY_KEY] as Array<[string, string]> | undefined) ?? []).map(([stage, at]) => ({ deal: d.id, stage, at })));
+    if (history.length > 0) {
+      await tx.query(`DELETE FROM sys_stage_history WHERE entity = 'deal' AND record_id = ANY($1::uuid[])`, [data.deal.map((d) => d.id)]);
+      await tx.query(
+        `INSERT INTO sys_stage_history (id, entity, record_id, stage, entered_at)
+         SELECT gen_random_uuid(), 'deal', h.deal, h.stage, h.at FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS h(deal, stage, at)`,
+        [history.map((h) => h.deal), history.map((h) => h.stage), history.map((h) => h.at)],
+      );
     }
   });
   return { counts };

@@ -11,6 +11,7 @@ import { SqlParams } from '../query/sql.js';
 import { writeAudit, type AuditChanges } from './audit.js';
 import { checkEntityRules } from './entity-rules.js';
 import { removeLinksOf } from './links.js';
+import { writeStageEntry } from './stage-history.js';
 import { duplicateKeys, duplicateSearchSettings, findDuplicates, type DuplicateMatch } from './duplicates.js';
 import { computeFormula, toApiRecord, type ApiRecord } from './record-mapping.js';
 
@@ -116,6 +117,7 @@ export async function createRecord(db: Db, model: CompiledModel, entity: EntityM
     const [row] = await runWrite(model, entity, () => tx.query(`INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`, params));
     const record = toApiRecord(entity, row as Record<string, unknown>);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor, changes: diff(entity, {}, record), now });
+    await writeStageEntry(tx, entity, null, record, now);
     return runHooks(tx, options, { model, entity, before: null, after: record, actor, action: 'create', chain: options.chain ?? [] });
   }, { settings: duplicateSearchSettings(entity) });
 }
@@ -161,6 +163,7 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
     const after = toApiRecord(entity, row as Record<string, unknown>);
     const changes = diff(entity, before, after);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'update', actor, changes, now });
+    await writeStageEntry(tx, entity, before, after, now);
     // A deactivated user's sessions and calendar feed link end with the same transaction that deactivates them.
     if (entity.name === 'sys_user' && before.active === true && after.active !== true) {
       await revokeUserSessions(tx, id);
