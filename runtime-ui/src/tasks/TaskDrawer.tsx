@@ -177,8 +177,8 @@ export function TaskDrawer({ task, processLabel, onClose, onDone }: { task: Task
                   </Typography.Text>
                   <Radio.Group value={outcome} onChange={(e) => setOutcome(e.target.value as string)} optionType="button" buttonStyle="solid" data-testid="task-outcomes">
                     {task.outcomes.map((o) => (
-                      <Radio.Button key={o} value={o} data-testid={`task-outcome-${o}`}>
-                        {outcomeLabel(task, o, i18n.locale)}
+                      <Radio.Button key={o} value={o}>
+                        <span data-testid={`task-outcome-${o}`}>{outcomeLabel(task, o, i18n.locale)}</span>
                       </Radio.Button>
                     ))}
                   </Radio.Group>
