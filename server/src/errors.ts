@@ -95,6 +95,11 @@ export const ERRORS = {
   CARDO_ERR_EXPORT_TOO_LARGE: { status: 400, message: 'The export has more rows than allowed; narrow the filter.' },
   CARDO_ERR_VIEW_LIMIT: { status: 400, message: 'You have as many saved views of this list as allowed; delete one first.' },
 
+  // Reports and the forecast
+  CARDO_ERR_REPORT_UNKNOWN: { status: 404, message: 'There is no such report, or you may not run it.' },
+  CARDO_ERR_REPORT_PARAMS: { status: 400, message: 'The report parameters are not valid.' },
+  CARDO_ERR_FORECAST_NO_STAGES: { status: 400, message: 'The entity has no stage field, so it has no forecast.' },
+
   // Calendar
   CARDO_ERR_CALENDAR_FEED_UNKNOWN: { status: 404, message: 'This calendar link is unknown or was replaced; create a new one in Cardo.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps, type RoutePlugin } from './api/app.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
+import { reportRoutes } from './reports/reports.routes.js';
 import { healthRoutes } from './api/health.routes.js';
 import { metaRoutes } from './api/meta.routes.js';
 import { openapiRoutes } from './api/openapi.routes.js';
@@ -26,7 +27,7 @@ import { workflowRoutes } from './workflows/workflows.routes.js';
  * Every route module of the runtime, in registration order (auth first: it guards /api; the
  * web apps last: their catch-all GET serves whatever no other route claims).
  */
-export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, calendarRoutes, notificationRoutes, workflowRoutes, studioRoutes, uiRoutes];
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, calendarRoutes, reportRoutes, notificationRoutes, workflowRoutes, studioRoutes, uiRoutes];
 
 export interface Runtime {
   app: FastifyInstance;

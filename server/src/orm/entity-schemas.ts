@@ -14,7 +14,7 @@ import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../comp
  */
 
 /** Tables Cardo keeps that are not entities (never exposed through the record API). */
-export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed', 'wf_instance', 'wf_task', 'wf_timer', 'wf_event'] as const;
+export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed', 'wf_instance', 'wf_task', 'wf_timer', 'wf_event', 'sys_stage_history'] as const;
 
 /**
  * Marks the columns holding duplicate-rule keys in the database itself, so a plan can tell
@@ -260,7 +260,7 @@ function indexSql(name: string, column: string, kind: IndexKind): (table: string
  * that other lists filter on through a reference (joinedFilterFields); `calendarFields`: its
  * date fields calendar sources query by window (calendarDateFields).
  */
-export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> = new Set(), calendarFields: ReadonlySet<string> = new Set()): IndexSpec[] {
+export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> = new Set(), calendarFields: ReadonlySet<string> = new Set(), reportColumns: readonly (readonly string[])[] = []): IndexSpec[] {
   const specs = new Map<string, IndexSpec>();
   const add = (column: string, kind: IndexKind) => {
     const name = constraintName(entity.table, column, kind);
@@ -308,6 +308,11 @@ export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> =
   for (const rule of entity.duplicateRules) {
     add(rule.column, rule.match === 'fuzzy' ? 'keytrgm' : rule.action === 'block' ? 'uq' : 'idx');
   }
+  // planFact metrics: a date range, for everyone or per employee.
+  for (const columns of reportColumns) {
+    if (columns.length === 1) add(columns[0] as string, 'idx');
+    else composite(columns);
+  }
   return [...specs.values()];
 }
 
@@ -324,7 +329,7 @@ function quoteTable(table: { name: string; schema?: string }): string {
   return table.schema && table.schema !== 'public' ? `${q(table.schema)}.${q(table.name)}` : q(table.name);
 }
 
-export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>, calendarFields?: ReadonlySet<string>): EntitySchema {
+export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>, calendarFields?: ReadonlySet<string>, reportColumns?: readonly (readonly string[])[]): EntitySchema {
   const properties: Record<string, PropertyDef> = {};
   for (const field of entity.columns) {
     const prop = fieldProperty(entity, field);
@@ -338,7 +343,7 @@ export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>
     name: entity.name,
     tableName: entity.table,
     properties,
-    indexes: toIndexOptions(entityIndexes(entity, joined, calendarFields)),
+    indexes: toIndexOptions(entityIndexes(entity, joined, calendarFields, reportColumns)),
   } as never);
 }
 
@@ -524,6 +529,48 @@ function calendarFeedSchema(): EntitySchema {
   } as never);
 }
 
+/**
+ * When each record of an entity with a stage field entered each stage (records/stage-history.ts),
+ * written in the transaction of the write that moved it: the forecast's stage durations are
+ * read from here rather than parsed out of the audit log's JSON text.
+ */
+function stageHistorySchema(): EntitySchema {
+  const table = 'sys_stage_history';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
+      entity: scalarProperty('entity', { kind: 'varchar', length: 64 }, false),
+      recordId: scalarProperty('record_id', { kind: 'uuid' }, false),
+      stage: scalarProperty('stage', { kind: 'varchar', length: 63 }, false),
+      enteredAt: scalarProperty('entered_at', { kind: 'timestamptz' }, false),
+    },
+    indexes: toIndexOptions([plainIndex(table, ['entity', 'record_id', 'entered_at']), plainIndex(table, ['entity', 'stage', 'record_id'])]),
+  } as never);
+}
+
+/**
+ * Indexes planFact reports need on the entities their metrics count: the employee and date
+ * fields of each metric (facts are one range of dates per employee), per entity as column lists.
+ */
+export function reportIndexColumns(model: CompiledModel): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  for (const { def } of model.reports) {
+    if (def.type !== 'planFact') continue;
+    for (const metric of def.metrics) {
+      const entity = model.entities.get(metric.entity);
+      const employee = entity?.field.get(metric.employeeField ?? 'owner');
+      const date = entity?.field.get(metric.dateField);
+      if (!entity || !employee?.columnType || !date?.columnType) continue;
+      const list = out.get(entity.name) ?? [];
+      for (const columns of [[date.column], [employee.column, date.column]]) if (!list.some((c) => c.join() === columns.join())) list.push(columns);
+      out.set(entity.name, list);
+    }
+  }
+  return out;
+}
+
 /** Date fields calendar sources query by window (start and end), per entity. */
 export function calendarDateFields(model: CompiledModel): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -541,8 +588,9 @@ export function calendarDateFields(model: CompiledModel): Map<string, Set<string
 export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
   const joined = joinedFilterFields(model);
   const calendarFields = calendarDateFields(model);
+  const reportColumns = reportIndexColumns(model);
   return [
-    ...[...model.entities.values()].map((entity) => toEntitySchema(entity, joined.get(entity.name), calendarFields.get(entity.name))),
+    ...[...model.entities.values()].map((entity) => toEntitySchema(entity, joined.get(entity.name), calendarFields.get(entity.name), reportColumns.get(entity.name))),
     credentialSchema(),
     sessionSchema(),
     savedViewSchema(),
@@ -551,5 +599,6 @@ export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
     workflowTaskSchema(),
     workflowTimerSchema(),
     workflowEventSchema(),
+    stageHistorySchema(),
   ];
 }

@@ -7,7 +7,8 @@ import { CardoError } from '../errors.js';
 import { parseListParams } from '../query/list-params.js';
 import { buildListQuery } from '../query/list-query.js';
 import { attachTitles } from '../query/titles.js';
-import { EXPORT_BATCH, XLSX_TYPE, exportFields, openXlsxSheet, toCellConverter, toExportColumns } from './xlsx-export.js';
+import { EXPORT_BATCH, XLSX_TYPE, exportFields, openXlsxSheet, toCellConverter, toExportColumns, type RowStyle } from './xlsx-export.js';
+import { toApiRecords } from '../query/list-query.js';
 
 /**
  * List parameters that make no sense for a file of every matching row; accepted and ignored so
@@ -63,6 +64,11 @@ export const exportRoutes: RoutePlugin = (app, { db, config }) => {
     reply.header('content-type', XLSX_TYPE);
     reply.header('content-disposition', attachmentHeader(`${entity.name}-${day}.xlsx`, `${title}-${day}.xlsx`));
 
+    // Money and number columns get a total row (a SUM formula with its value, so readers that do
+    // not calculate still show it); % and integers that are not amounts are left out.
+    const summed = columns.map((c) => c.field.valueType === 'money' || c.field.valueType === 'decimal');
+    const sums = columns.map(() => 0);
+    const totalLabel = labelText({ en: 'Total', ru: 'Итого' }, locale) ?? 'Total';
     const produce = async () => {
       let written = 0;
       for (let offset = 0; written < maxRows && !sheet.aborted; offset += EXPORT_BATCH) {
@@ -71,9 +77,18 @@ export const exportRoutes: RoutePlugin = (app, { db, config }) => {
         const rows = (await db.query<Record<string, unknown>>(page.sql, page.params)).slice(0, maxRows - written);
         if (rows.length === 0) break;
         await attachTitles(db, model, entity, rows, (name) => access.can(name, 'read'));
-        await sheet.addRows(rows.map((row) => columns.map((c) => cell(c.field, row))));
+        const values = rows.map((row) => columns.map((c) => cell(c.field, row)));
+        for (const row of values) row.forEach((v, i) => { if (summed[i] && typeof v === 'number') sums[i] = (sums[i] as number) + v; });
+        // The view's color rules, as the list shows them: the first matching rule's color fills the row.
+        const colored = toApiRecords(rows, page.colorRules);
+        await sheet.addRows(values, colored.map((r): RowStyle | undefined => (typeof r.$color === 'string' ? { fill: r.$color } : undefined)));
         written += rows.length;
         if (rows.length < EXPORT_BATCH) break;
+      }
+      if (written > 0 && summed.some(Boolean)) {
+        const letter = (i: number) => { let n = i + 1; let out = ''; while (n > 0) { out = String.fromCharCode(65 + ((n - 1) % 26)) + out; n = Math.floor((n - 1) / 26); } return out; };
+        const total = columns.map((_, i) => (summed[i] ? { formula: `SUBTOTAL(109,${letter(i)}2:${letter(i)}${written + 1})`, result: Math.round((sums[i] as number) * 100) / 100 } : i === 0 ? totalLabel : null));
+        await sheet.addRows([total as never], [{ bold: true }]);
       }
       await sheet.finish();
     };

@@ -9,6 +9,7 @@ import type { Access } from '../access/access.js';
 import { SqlParams } from '../query/sql.js';
 import { writeAudit, type AuditChanges } from './audit.js';
 import { checkEntityRules } from './entity-rules.js';
+import { writeStageEntry } from './stage-history.js';
 import { duplicateKeys, duplicateSearchSettings, findDuplicates, type DuplicateMatch } from './duplicates.js';
 import { computeFormula, toApiRecord, type ApiRecord } from './record-mapping.js';
 
@@ -96,6 +97,7 @@ export async function createRecord(db: Db, model: CompiledModel, entity: EntityM
     const [row] = await runWrite(model, entity, () => tx.query(`INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`, params));
     const record = toApiRecord(entity, row as Record<string, unknown>);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor, changes: diff(entity, {}, record), now });
+    await writeStageEntry(tx, entity, null, record, now);
     for (const hook of options.hooks ?? []) await hook(tx, { model, entity, before: null, after: record, actor });
     return record;
   }, { settings: duplicateSearchSettings(entity) });
@@ -139,6 +141,7 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
     const after = toApiRecord(entity, row as Record<string, unknown>);
     const changes = diff(entity, before, after);
     await writeAudit(tx, { entity: entity.name, recordId: id, action: 'update', actor, changes, now });
+    await writeStageEntry(tx, entity, before, after, now);
     // A deactivated user's sessions end with the same transaction that deactivates them.
     if (entity.name === 'sys_user' && before.active === true && after.active !== true) await revokeUserSessions(tx, id);
     for (const hook of options.hooks ?? []) await hook(tx, { model, entity, before, after, actor });

@@ -129,11 +129,26 @@ export function toCellConverter(model: CompiledModel, entity: EntityModel, local
   };
 }
 
+/** How one row looks: a background color (#rrggbb, tinted so text stays legible), bold (totals), per-cell number formats by column index. */
+export interface RowStyle {
+  fill?: string | undefined;
+  bold?: boolean;
+  numFmts?: Readonly<Record<number, string>>;
+}
+
+/** A color lightened towards white (share 0–1 of the color kept), as exceljs' ARGB. */
+export function tintArgb(hex: string, share = 0.35): string | undefined {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex.trim());
+  if (!m) return undefined;
+  const channel = (h: string) => Math.round(255 - (255 - parseInt(h, 16)) * share).toString(16).padStart(2, '0').toUpperCase();
+  return `FF${channel(m[1] as string)}${channel(m[2] as string)}${channel(m[3] as string)}`;
+}
+
 export interface XlsxSheet {
   /** What the HTTP reply streams. */
   stream: PassThrough;
   /** Appends rows; resolves when the reader has taken enough that more may be written. */
-  addRows(rows: ReadonlyArray<readonly CellValue[]>): Promise<void>;
+  addRows(rows: ReadonlyArray<readonly CellValue[]>, styles?: ReadonlyArray<RowStyle | undefined>): Promise<void>;
   /** Ends the workbook (the zip's central directory is written last). */
   finish(): Promise<void>;
   /** The reader went away (a closed connection): stop producing. */
@@ -141,7 +156,7 @@ export interface XlsxSheet {
 }
 
 /** A workbook with one sheet: a bold, frozen header row of `columns`, then the rows as they come. */
-export function openXlsxSheet(sheetName: string, columns: readonly ExportColumn[]): XlsxSheet {
+export function openXlsxSheet(sheetName: string, columns: ReadonlyArray<Pick<ExportColumn, 'header' | 'numFmt' | 'width'>>): XlsxSheet {
   const stream = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   workbook.created = new Date();
@@ -158,8 +173,22 @@ export function openXlsxSheet(sheetName: string, columns: readonly ExportColumn[
     get aborted() {
       return stream.destroyed;
     },
-    async addRows(rows) {
-      for (const values of rows) sheet.addRow([...values]).commit();
+    async addRows(rows, styles) {
+      rows.forEach((values, i) => {
+        const row = sheet.addRow([...values]);
+        const style = styles?.[i];
+        if (style) {
+          const argb = style.fill ? tintArgb(style.fill) : undefined;
+          for (let c = 1; c <= columns.length; c++) {
+            const cell = row.getCell(c);
+            if (argb) cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb } };
+            if (style.bold) cell.font = { bold: true };
+            const numFmt = style.numFmts?.[c - 1];
+            if (numFmt) cell.numFmt = numFmt;
+          }
+        }
+        row.commit();
+      });
       // The zip is piped into `stream`; while the reader lags, wait instead of buffering the file.
       if (stream.writableNeedDrain && !stream.destroyed) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
     },
