@@ -36,6 +36,7 @@ export const ERRORS = {
   CARDO_ERR_META_UNKNOWN_CATEGORY: { status: 400, message: 'No such calendar category.' },
   CARDO_ERR_META_UNKNOWN_REPORT: { status: 400, message: 'No such report.' },
   CARDO_ERR_META_UNKNOWN_CALENDAR: { status: 400, message: 'No such calendar.' },
+  CARDO_ERR_META_UNKNOWN_TEMPLATE: { status: 400, message: 'No such document template for this entity.' },
   CARDO_ERR_META_UNKNOWN_WORKFLOW: { status: 400, message: 'No such workflow.' },
   CARDO_ERR_META_UNKNOWN_METRIC: { status: 400, message: 'The plan\'s metric field has no option for this metric.' },
   CARDO_ERR_META_LOCALE: { status: 400, message: 'The label lacks a locale of the application, or uses one it does not declare.' },
@@ -102,6 +103,13 @@ export const ERRORS = {
 
   // Calendar
   CARDO_ERR_CALENDAR_FEED_UNKNOWN: { status: 404, message: 'This calendar link is unknown or was replaced; create a new one in Cardo.' },
+
+  // Document templates and files
+  CARDO_ERR_DOCUMENT_TEMPLATE_UNKNOWN: { status: 404, message: 'There is no such document template.' },
+  CARDO_ERR_DOCUMENT_TEMPLATE_ENTITY: { status: 400, message: 'The template is not for records of this entity.' },
+  CARDO_ERR_DOCUMENT_NOT_APPLICABLE: { status: 409, message: 'The template does not apply to this record.' },
+  CARDO_ERR_DOCUMENT_MISSING_VALUES: { status: 422, message: 'The record lacks values the template needs; fill them in and generate the document again.' },
+  CARDO_ERR_DOCUMENT_TEMPLATE_BROKEN: { status: 409, message: 'The template cannot be filled; fix it in the studio.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

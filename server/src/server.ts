@@ -15,6 +15,7 @@ import { demoSeeded, seedDemo } from './demo/seed.js';
 import { applyMigration } from './plan/apply.js';
 import { notificationRoutes } from './notifications/notifications.routes.js';
 import { exportRoutes } from './records/export.routes.js';
+import { documentRoutes } from './documents/documents.routes.js';
 import { recordRoutes } from './records/records.routes.js';
 import { savedViewRoutes } from './records/saved-views.routes.js';
 import { ModelHolder } from './runtime/model-holder.js';
@@ -27,7 +28,7 @@ import { workflowRoutes } from './workflows/workflows.routes.js';
  * Every route module of the runtime, in registration order (auth first: it guards /api; the
  * web apps last: their catch-all GET serves whatever no other route claims).
  */
-export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, calendarRoutes, reportRoutes, notificationRoutes, workflowRoutes, studioRoutes, uiRoutes];
+export const ROUTES: readonly RoutePlugin[] = [healthRoutes, authRoutes, userRoutes, metaRoutes, openapiRoutes, recordRoutes, exportRoutes, savedViewRoutes, calendarRoutes, reportRoutes, notificationRoutes, workflowRoutes, documentRoutes, studioRoutes, uiRoutes];
 
 export interface Runtime {
   app: FastifyInstance;

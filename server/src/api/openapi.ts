@@ -3,6 +3,7 @@
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
 import { calendarsResponse, eventsResponse, feedTokenResponse } from '../calendar/calendar.routes.js';
 import { countSchema, notificationPageSchema, notificationSchema } from '../notifications/notifications.routes.js';
+import { generateBody, generatedResponse, templatesResponse } from '../documents/documents.routes.js';
 import { ERRORS } from '../errors.js';
 import { createSchema, groupsSchema, labelText, listSchema, pageSchema, patchSchema, recordSchema, type JsonSchema } from './record-schemas.js';
 
@@ -30,6 +31,7 @@ const PROBLEMS: Record<string, [string, string]> = {
   403: ['Forbidden', 'The caller may not do this.'],
   404: ['NotFound', 'No such entity, record or route.'],
   409: ['Conflict', 'A duplicate (`duplicates` lists the matching records; `confirmable` when `?confirm=duplicates` would save it), a unique value taken, or the record is referenced.'],
+  422: ['UnprocessableContent', 'The record lacks values the document template needs: `missing` lists each one ({path, message}).'],
   412: ['PreconditionFailed', 'The record was changed since the version sent (If-Match or `version`).'],
   428: ['PreconditionRequired', 'A patch must say which version it edits: If-Match header or `version` in the body.'],
   429: ['TooManyRequests', 'Too many failed logins; retry after the Retry-After seconds.'],
@@ -415,6 +417,7 @@ function fixedPaths(model: CompiledModel): Record<string, PathItem> {
     ...calendarPaths(model),
     ...notificationPaths(),
     ...workflowPaths(model),
+    ...documentPaths(model),
     '/api/openapi.json': { get: { operationId: 'getOpenApi', tags: ['system'], summary: 'This document', ...open, responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } } } },
     '/health': { get: { operationId: 'health', tags: ['system'], summary: 'Liveness', ...open, responses: { 200: { description: 'The process answers.', content: json(ref('Status')) } } } },
     '/ready': { get: { operationId: 'ready', tags: ['system'], summary: 'Readiness: the database answers', ...open, responses: { 200: { description: 'Ready.', content: json(ref('Status')) }, ...problems(503) } } },
@@ -531,6 +534,48 @@ function calendarPaths(model: CompiledModel): Record<string, PathItem> {
         security: [],
         parameters: [{ name: 'token', in: 'query', required: true, schema: { type: 'string' }, description: 'From POST /api/calendar/feed-token.' }, categoriesParam, localeParam],
         responses: { 200: { description: 'RFC 5545.', content: { 'text/calendar': { schema: { type: 'string' } } } }, ...problems(400, 404) },
+      },
+    },
+  };
+}
+
+function documentPaths(model: CompiledModel): Record<string, PathItem> {
+  const templates = model.templates.map((t) => t.name);
+  const entities = [...new Set(model.templates.map((t) => t.def.entity))];
+  return {
+    '/api/documents/generate': {
+      post: {
+        operationId: 'generateDocument',
+        tags: ['documents'],
+        summary: 'Fill a .docx template with the record, its references and related lists; the file is stored, attached to the record (the template\'s attachTo field) and recorded in its history, in one transaction',
+        description: 'Needs read and update access to the record. A record lacking a value the template needs is refused with 422, listing every missing value.',
+        requestBody: { required: true, content: json({ ...(generateBody as JsonSchema), properties: { ...(generateBody.properties as Record<string, JsonSchema>), template: { ...generateBody.properties.template, ...(templates.length > 0 ? { enum: templates } : {}) } } }) },
+        responses: {
+          201: { description: 'The generated file.', headers: { Location: { description: 'The file (GET /api/files/{id}).', schema: { type: 'string' } } }, content: json(generatedResponse as JsonSchema) },
+          ...problems(400, 401, 403, 404, 409, 422),
+        },
+      },
+    },
+    '/api/documents/templates': {
+      get: {
+        operationId: 'listDocumentTemplates',
+        tags: ['documents'],
+        summary: 'The document templates of an entity; with id, whether each applies to that record',
+        parameters: [
+          { name: 'entity', in: 'query', required: true, schema: { type: 'string', ...(entities.length > 0 ? { enum: entities } : {}) } },
+          { name: 'id', in: 'query', required: false, schema: UUID },
+          { name: 'locale', in: 'query', required: false, schema: { type: 'string', enum: [...model.locales] }, description: 'Language of the labels.' },
+        ],
+        responses: { 200: { description: 'The templates.', content: json(templatesResponse as JsonSchema) }, ...problems(400, 401, 404) },
+      },
+    },
+    '/api/files/{id}': {
+      get: {
+        operationId: 'downloadFile',
+        tags: ['documents'],
+        summary: 'Download a stored file: readable by whoever may read the sys_file record or the record it is attached to',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: UUID }],
+        responses: { 200: { description: 'The bytes, with Content-Disposition: attachment and the file name.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...problems(400, 401, 404) },
       },
     },
   };

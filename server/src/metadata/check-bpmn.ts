@@ -119,13 +119,13 @@ function unsupportedReason(element: BpmnElement): string | null {
     const kind = d.$type.replace(/^bpmn:/, '').replace(/EventDefinition$/, '').toLowerCase();
     return type === 'bpmn:StartEvent' ? `a ${kind} start event is not supported: processes start manually or by a cardo:startOn trigger.` : `${kind} events are not supported (timers are).`;
   }
-  if (type === 'bpmn:ServiceTask' && element.action === undefined) return 'a service task needs cardo:action (setField, createRecord, notify or startProcess).';
+  if (type === 'bpmn:ServiceTask' && element.action === undefined) return 'a service task needs cardo:action (setField, createRecord, notify, startProcess or generateDocument).';
   const condition = element.conditionExpression as BpmnElement | undefined;
   if (condition && condition.language && condition.language !== 'cardo') return `conditions in "${String(condition.language)}" are not run; write a Cardo expression such as outcome == 'approve'.`;
   return null;
 }
 
-const ACTIONS = ['setField', 'createRecord', 'notify', 'startProcess'];
+const ACTIONS = ['setField', 'createRecord', 'notify', 'startProcess', 'generateDocument'];
 
 /** cardo:action and the attributes each action needs. */
 function checkServiceTask(c: Checker, file: string, ep: string, element: BpmnElement, entity: string | undefined, roots: Record<string, string>, variables: string[]): void {
@@ -174,5 +174,12 @@ function checkServiceTask(c: Checker, file: string, ep: string, element: BpmnEle
     const process = element.process as string | undefined;
     if (!process) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="startProcess" needs cardo:process, the file name of a workflow.');
     else if (!c.set.workflows.some((w) => w.name === process)) c.add('CARDO_ERR_META_UNKNOWN_WORKFLOW', file, `${ep}/cardo:process`, `There is no workflow "${process}" in workflows/.`);
+  }
+  if (action === 'generateDocument') {
+    const name = element.template as string | undefined;
+    const template = name ? c.set.templates.find((t) => t.name === name) : undefined;
+    if (!name) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="generateDocument" needs cardo:template, the file name of a document template.');
+    else if (!template) c.add('CARDO_ERR_META_UNKNOWN_TEMPLATE', file, `${ep}/cardo:template`, `There is no document template "${name}" in templates/.`);
+    else if (entity && template.def.entity !== entity) c.add('CARDO_ERR_META_UNKNOWN_TEMPLATE', file, `${ep}/cardo:template`, `The template "${name}" fills ${template.def.entity} records; this process runs for ${entity}.`);
   }
 }

@@ -1,10 +1,11 @@
-import PizZip from 'pizzip';
 import type { DocumentTemplate } from '../generated/metadata.js';
 import type { Checker } from './cross-refs.js';
+import { bindTags, docxTags, DocxTemplateError, type DocxTag, type TemplateSchema } from './docx-template.js';
+import type { EntityIndex } from './entity-index.js';
 import type { MetadataFile } from './load.js';
 import type { Named } from './validate.js';
 
-/** Each template's .json and .docx come in pairs; the .docx placeholders name real fields. */
+/** Each template's .json and .docx come in pairs; the .docx tags are well-formed and name real fields and related lists. */
 export async function checkTemplateDocs(c: Checker, templates: readonly Named<DocumentTemplate>[], docs: readonly MetadataFile[]): Promise<void> {
   for (const t of templates) {
     c.label(t.file, '/label', t.def.label);
@@ -18,38 +19,26 @@ export async function checkTemplateDocs(c: Checker, templates: readonly Named<Do
       c.add('CARDO_ERR_META_TEMPLATE_FILE', t.file, '', `templates/${t.name}.docx is missing.`);
       continue;
     }
-    let paragraphs: string[];
+    let tags: DocxTag[];
     try {
-      paragraphs = docxParagraphs(doc.bytes);
+      tags = docxTags(doc.bytes);
     } catch (error) {
-      c.add('CARDO_ERR_META_DOCX', doc.path, '', `Not a Word document: ${(error as Error).message}`);
+      if (!(error instanceof DocxTemplateError)) throw error;
+      for (const problem of error.problems) c.add(error.kind === 'docx' ? 'CARDO_ERR_META_DOCX' : 'CARDO_ERR_META_TEMPLATE', doc.path, '', problem);
       continue;
     }
-    paragraphs.forEach((text) => c.template(doc.path, '', t.def.entity, text));
+    for (const problem of bindTags(indexSchema(c.index), t.def.entity, tags).problems) c.add(problem.code, doc.path, '', problem.error);
   }
   for (const doc of docs) {
     if (!templates.some((t) => t.name === doc.name)) c.add('CARDO_ERR_META_TEMPLATE_FILE', doc.path, '', `templates/${doc.name}.json is missing: it says which entity fills the document.`);
   }
 }
 
-const PARTS = /^word\/(document|header\d*|footer\d*)\.xml$/;
-
-/** The text of every paragraph in the document body, headers and footers. */
-export function docxParagraphs(bytes: Buffer): string[] {
-  const zip = new PizZip(bytes);
-  const parts = Object.keys(zip.files).filter((name) => PARTS.test(name));
-  if (!parts.includes('word/document.xml')) throw new Error('word/document.xml is missing.');
-  const out: string[] = [];
-  for (const part of parts.sort()) {
-    const xml = zip.file(part)?.asText() ?? '';
-    for (const paragraph of xml.match(/<w:p[\s>][\s\S]*?<\/w:p>/g) ?? []) {
-      const text = [...paragraph.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => decodeXml(m[1] ?? '')).join('');
-      if (text.includes('{{') || text.includes('}}')) out.push(text);
-    }
-  }
-  return out;
-}
-
-function decodeXml(text: string): string {
-  return text.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e] as string);
+/** The validator's entity index as the template binder sees entities. */
+function indexSchema(index: EntityIndex): TemplateSchema {
+  return {
+    entity: (name) => index.entities.get(name),
+    field: (entity, name) => index.field(entity, name),
+    entities: () => index.entities.values(),
+  };
 }

@@ -14,7 +14,7 @@ import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../comp
  */
 
 /** Tables Cardo keeps that are not entities (never exposed through the record API). */
-export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed', 'wf_instance', 'wf_task', 'wf_timer', 'wf_event', 'sys_stage_history'] as const;
+export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed', 'wf_instance', 'wf_task', 'wf_timer', 'wf_event', 'sys_stage_history', 'sys_file_content'] as const;
 
 /**
  * Marks the columns holding duplicate-rule keys in the database itself, so a plan can tell
@@ -571,6 +571,22 @@ export function reportIndexColumns(model: CompiledModel): Map<string, string[][]
   return out;
 }
 
+/**
+ * The bytes of a stored file (sys_file): in PostgreSQL, so that a file is written in the same
+ * transaction as the record it is attached to, and every server instance can serve it.
+ */
+function fileContentSchema(): EntitySchema {
+  const table = 'sys_file_content';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      file: referenceProperty(table, 'file_id', 'sys_file', 'cascade', false, true),
+      content: { type: 'blob', columnType: 'bytea', fieldName: 'content', nullable: false },
+    },
+  } as never);
+}
+
 /** Date fields calendar sources query by window (start and end), per entity. */
 export function calendarDateFields(model: CompiledModel): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -600,5 +616,6 @@ export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
     workflowTimerSchema(),
     workflowEventSchema(),
     stageHistorySchema(),
+    fileContentSchema(),
   ];
 }

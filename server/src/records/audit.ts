@@ -7,7 +7,8 @@ export type AuditChanges = Record<string, { from: unknown; to: unknown }>;
 export interface AuditEntry {
   entity: string;
   recordId: string;
-  action: 'create' | 'update' | 'delete';
+  /** generate: a document was generated from a template for the record (documents module). */
+  action: 'create' | 'update' | 'delete' | 'generate';
   actor: Actor;
   changes: AuditChanges;
   now: Date;

@@ -30,7 +30,8 @@ export type ServiceTaskDef =
   | { id: string; name: string; action: 'setField'; field: string; value: Expr }
   | { id: string; name: string; action: 'createRecord'; entity: string; values: Record<string, Expr> }
   | { id: string; name: string; action: 'notify'; recipient: Expr; subject: string; body?: string }
-  | { id: string; name: string; action: 'startProcess'; process: string };
+  | { id: string; name: string; action: 'startProcess'; process: string }
+  | { id: string; name: string; action: 'generateDocument'; template: string };
 
 export interface WorkflowDefinition {
   /** The file name without .bpmn: the stable process name of the API. */
@@ -149,6 +150,8 @@ function toServiceTask(element: BpmnElement, paths: Set<string>): ServiceTaskDef
     }
     case 'startProcess':
       return { ...base, action: 'startProcess', process: String(element.process) };
+    case 'generateDocument':
+      return { ...base, action: 'generateDocument', template: String(element.template) };
     default:
       throw new Error(`${base.id}: unknown cardo:action "${String(element.action)}"`);
   }

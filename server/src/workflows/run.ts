@@ -14,6 +14,7 @@ import { EventEmitter } from 'node:events';
 import { v7 as uuidv7 } from 'uuid';
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
 import { quoteIdent, type Db } from '../db/db.js';
+import { generateDocument } from '../documents/documents.service.js';
 import { CardoError } from '../errors.js';
 import { addDurationTo, evaluateExpression, parseExpression, truthy, type Expr } from '../expression/expression.js';
 import { renderTemplate } from '../expression/template.js';
@@ -383,6 +384,13 @@ export class InstanceRun {
       case 'startProcess': {
         const child = await this.o.startProcess(tx, task.process, this.entity.name, instance.recordId, this.o.actor, instance.id);
         return { started: child };
+      }
+      case 'generateDocument': {
+        const generated = await generateDocument(tx, model, { template: task.template, entity: this.entity.name, id: instance.recordId }, options);
+        // The file field may have changed the record's version: later steps write on top of it.
+        const [row] = await tx.query(`SELECT * FROM ${quoteIdent(this.entity.table)} WHERE id = $1`, [instance.recordId]);
+        if (row) this.record = toApiRecord(this.entity, row);
+        return { document: generated.file.id };
       }
     }
   }
