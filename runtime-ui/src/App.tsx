@@ -25,6 +25,8 @@ const CardPage = lazy(() => import('./pages/CardPage.js').then((m) => ({ default
 // The work pages load on first use too.
 const CalendarPage = lazy(() => import('./pages/CalendarPage.js').then((m) => ({ default: m.CalendarPage })));
 const TasksPage = lazy(() => import('./pages/TasksPage.js').then((m) => ({ default: m.TasksPage })));
+const ReportPage = lazy(() => import('./pages/ReportPage.js').then((m) => ({ default: m.ReportPage })));
+const ForecastPage = lazy(() => import('./pages/ForecastPage.js').then((m) => ({ default: m.ForecastPage })));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -37,6 +39,16 @@ function NamedCalendar() {
   return (
     <Lazy>
       <CalendarPage key={name} />
+    </Lazy>
+  );
+}
+
+/** A report of another name starts afresh too. */
+function NamedReport() {
+  const { name = '' } = useParams();
+  return (
+    <Lazy>
+      <ReportPage key={name} />
     </Lazy>
   );
 }
@@ -80,6 +92,15 @@ function Localized() {
                   element={
                     <Lazy>
                       <NotificationsPage />
+                    </Lazy>
+                  }
+                />
+                <Route path="/reports/:name" element={<NamedReport />} />
+                <Route
+                  path="/forecast"
+                  element={
+                    <Lazy>
+                      <ForecastPage />
                     </Lazy>
                   }
                 />

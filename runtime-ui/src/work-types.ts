@@ -29,3 +29,41 @@ export interface ProcessDefinition {
   startOn: 'manual' | 'create' | 'update';
   canStart: boolean;
 }
+
+export type { ForecastResult } from '../../server/src/reports/forecast.js';
+export type { CellFormat as ReportCellFormat, ReportResult, ReportRow } from '../../server/src/reports/report-model.js';
+import type { ReportParameter } from '../../server/src/reports/reports.routes.js';
+
+/** GET /api/reports: a report the caller may run and what it takes. */
+export interface ReportInfo {
+  name: string;
+  type: 'planFact' | 'aggregate';
+  label: string;
+  description: string | null;
+  entity: string;
+  chart: string | null;
+  formats: string[];
+  parameters: ReportParameter[];
+}
+
+export interface ReportList {
+  reports: ReportInfo[];
+}
+
+/** GET /api/documents/templates?entity=&id=: the templates of a record's entity. */
+export interface DocumentTemplate {
+  name: string;
+  label: string;
+  entity: string;
+  applies: boolean;
+  attachTo: string | null;
+}
+
+/** POST /api/documents/generate. */
+export interface GeneratedDocument {
+  file: { id: string; name: string; mimeType: string; size: number; url: string };
+  record: { entity: string; id: string; version: number };
+  template: string;
+  locale: string;
+  attachedTo: string | null;
+}

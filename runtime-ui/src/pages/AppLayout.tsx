@@ -4,7 +4,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { query } from '../api.js';
 import { useLoad } from '../card/use-load.js';
 import { NotificationBell } from '../notifications/NotificationBell.js';
-import type { CalendarInfo } from '../work-types.js';
+import type { CalendarInfo, ReportList } from '../work-types.js';
 import { clearEntityMetaCache } from '../entity-meta.js';
 import { useI18n, type I18n } from '../i18n.js';
 import type { UiLocale } from '../messages.js';
@@ -18,8 +18,9 @@ export interface MenuEntry {
 }
 
 /** The built-in pages the runtime UI has, by app.json's `page` name. */
-const PAGES: Partial<Record<string, { path: string; label: 'menu.tasks' | 'menu.notifications' | 'menu.calendar' }>> = {
+const PAGES: Partial<Record<string, { path: string; label: 'menu.tasks' | 'menu.notifications' | 'menu.calendar' | 'menu.forecast' }>> = {
   tasks: { path: '/tasks', label: 'menu.tasks' },
+  forecast: { path: '/forecast', label: 'menu.forecast' },
   notifications: { path: '/notifications', label: 'menu.notifications' },
   calendar: { path: '/calendar', label: 'menu.calendar' },
 };
@@ -28,7 +29,7 @@ const PAGES: Partial<Record<string, { path: string; label: 'menu.tasks' | 'menu.
  * The menu's entity lists the caller may read (the server already dropped the others), its
  * calendars and built-in pages. Reports and the forecast join the menu as their issues build them.
  */
-export function menuEntries(session: Session, calendarLabels?: ReadonlyMap<string, string>): MenuEntry[] {
+export function menuEntries(session: Session, calendarLabels?: ReadonlyMap<string, string>, reportLabels?: ReadonlyMap<string, string>): MenuEntry[] {
   const entries: MenuEntry[] = [];
   for (const section of session.meta.menu) {
     for (const item of section.items) {
@@ -36,6 +37,14 @@ export function menuEntries(session: Session, calendarLabels?: ReadonlyMap<strin
         const name = item.calendar;
         const path = `/calendar/${encodeURIComponent(name)}`;
         entries.push({ key: path, path, section: section.name, label: (i18n) => i18n.label(item.label, calendarLabels?.get(name) ?? name) });
+        continue;
+      }
+      if (item.report) {
+        const name = item.report;
+        // Only the reports the caller may run (the list answers those).
+        if (!reportLabels?.has(name)) continue;
+        const path = `/reports/${encodeURIComponent(name)}`;
+        entries.push({ key: path, path, section: section.name, label: (i18n) => i18n.label(item.label, reportLabels.get(name) ?? name) });
         continue;
       }
       const page = item.page ? PAGES[item.page] : undefined;
@@ -59,7 +68,12 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const calendars = useLoad<{ calendars: CalendarInfo[] }>(session.meta.menu.some((s) => s.items.some((i) => i.calendar)) ? `/api/calendar/calendars${query({ locale })}` : undefined);
-  const entries = menuEntries(session, new Map((calendars.data?.calendars ?? []).map((c) => [c.name, c.label])));
+  const reports = useLoad<ReportList>(session.meta.menu.some((s) => s.items.some((i) => i.report)) ? `/api/reports${query({ locale })}` : undefined);
+  const entries = menuEntries(
+    session,
+    new Map((calendars.data?.calendars ?? []).map((c) => [c.name, c.label])),
+    new Map((reports.data?.reports ?? []).map((r) => [r.name, r.label])),
+  );
   // A list highlights its own entry (by view); a card highlights its entity's plain list.
   const [, , entityName] = location.pathname.split('/');
   const entityPath = `/data/${entityName ?? ''}`;

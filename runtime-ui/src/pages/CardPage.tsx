@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, query, type ApiRecord, type Problem } from '../api.js';
 import { HistoryTab } from '../card/HistoryTab.js';
+import { FilesTab } from '../card/FilesTab.js';
 import { LinksTab } from '../card/LinksTab.js';
 import { ProcessesTab } from '../card/ProcessesTab.js';
 import { useLoad } from '../card/use-load.js';
@@ -226,6 +227,8 @@ function CardBody({ entity, meta, record, onSaved, onReload }: CardBodyProps) {
         return <TimelineTab entity={entity} id={record.id} tab={tab} record={record} />;
       case 'links':
         return <LinksTab entity={entity} id={record.id} />;
+      case 'files':
+        return <FilesTab entity={entity} id={record.id} onChanged={() => void onReload?.()} />;
       case 'history':
         return <HistoryTab key={record.version} entity={entity} id={record.id} record={record} />;
       default:

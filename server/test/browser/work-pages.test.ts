@@ -92,7 +92,7 @@ describe('calendar', () => {
     expect(await eventOf().first().getAttribute('data-category')).toBe('meetings');
     expect(await eventOf().first().textContent()).toContain('Meeting: Лютик');
     // The event wears its category's color, as the legend does.
-    const color = await eventOf().first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const color = await eventOf().first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     expect(color).toBe('rgb(82, 196, 26)');
     expect(await page.getByTestId('calendar-category-meetings').textContent()).toBe('Meetings');
     await screenshot(page, 'calendar-month');
