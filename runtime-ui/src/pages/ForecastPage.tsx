@@ -23,7 +23,8 @@ function MonthChart({ months, format }: { months: ForecastResult['months']; form
   return (
     <div>
       <Flex gap={16} style={{ fontSize: 12, marginBottom: 4 }}>
-        <span><span style={{ display: 'inline-block', width: 10, height: 10, background: '#1677ff', marginRight: 4 }} />{t('forecast.weighted')}</span>
+        <span><span style={{ display: 'inline-block', width: 10, height: 10, background: '#91caff', marginRight: 4 }} />{t('forecast.expectedWeighted')}</span>
+        <span><span style={{ display: 'inline-block', width: 10, height: 10, background: '#1677ff', marginRight: 4 }} />{t('forecast.predictedWeighted')}</span>
         <span><span style={{ display: 'inline-block', width: 10, height: 10, background: '#52c41a', marginRight: 4 }} />{t('forecast.won')}</span>
       </Flex>
       <svg viewBox={`0 0 ${width} ${height + 36}`} width="100%" style={{ maxWidth: width, display: 'block' }} data-testid="forecast-months" role="img">
@@ -32,15 +33,16 @@ function MonthChart({ months, format }: { months: ForecastResult['months']; form
           const bar = (value: number, dx: number, color: string, label: string) => {
             const h = (value / max) * height;
             return (
-              <rect x={x + dx} y={height - h + 4} width={20} height={Math.max(h, value > 0 ? 1 : 0)} fill={color} rx={2}>
+              <rect x={x + dx} y={height - h + 4} width={14} height={Math.max(h, value > 0 ? 1 : 0)} fill={color} rx={2}>
                 <title>{`${m.month} ${label}: ${format(value)}`}</title>
               </rect>
             );
           };
           return (
             <g key={m.month} data-testid="forecast-month">
-              {bar(m.predictedWeighted, 4, '#1677ff', t('forecast.weighted'))}
-              {bar(m.won, 26, '#52c41a', t('forecast.won'))}
+              {bar(m.expectedWeighted, 4, '#91caff', t('forecast.expectedWeighted'))}
+              {bar(m.predictedWeighted, 19, '#1677ff', t('forecast.predictedWeighted'))}
+              {bar(m.won, 34, '#52c41a', t('forecast.won'))}
               <text x={x + 24} y={height + 22} fontSize={11} textAnchor="middle" fill="#595959">
                 {m.month.slice(2, 7)}
               </text>
