@@ -16,7 +16,7 @@ import { ROOT_ALIAS } from '../query/condition-sql.js';
 import { SqlParams } from '../query/sql.js';
 import { writeAudit } from '../records/audit.js';
 import { toApiRecord } from '../records/record-mapping.js';
-import { assertUuid, createRecord, updateRecord, type Actor, type RecordWriteHook } from '../records/records.service.js';
+import { assertUuid, updateRecord, type Actor, type RecordWriteHook } from '../records/records.service.js';
 import { fillDocx, modelSchema, RecordNode, type RefState } from './fill.js';
 import type { FormatContext } from './format.js';
 import { storeFile } from './files.service.js';
@@ -127,7 +127,13 @@ export async function generateDocument(db: Db, model: CompiledModel, input: Gene
     const locale = chooseLocale(model, input.locale, await userLocale(tx, options.actor.userId));
     const ctx: FormatContext = { locale, defaultLocale: model.defaultLocale, timeZone: model.app.timezone ?? 'UTC' };
     const root = await loadNode(tx, model, entity, record, template.needs, access);
-    const filled = fillDocx(model, template.docx, root, ctx);
+    let filled: ReturnType<typeof fillDocx>;
+    try {
+      filled = fillDocx(model, template.docx, root, ctx);
+    } catch (error) {
+      if (error instanceof DocxTemplateError) throw new CardoError('CARDO_ERR_DOCUMENT_TEMPLATE_BROKEN', `templates/${template.name}.docx: ${error.problems.join(' ')}`);
+      throw error;
+    }
     if (filled.missing.length > 0) {
       const list = filled.missing.map((m) => m.path).join(', ');
       throw new CardoError('CARDO_ERR_DOCUMENT_MISSING_VALUES', `The document cannot be filled: ${list} ${filled.missing.length === 1 ? 'has' : 'have'} no value. Fill ${filled.missing.length === 1 ? 'it' : 'them'} in, or mark the placeholder optional ({{path?}}) in the template.`, {

@@ -6,7 +6,7 @@
  * Pure: the data is loaded beforehand.
  */
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
-import { bindPath, openDocx, parseTagText, type DocxParserContext, type TemplateSchema } from '../metadata/docx-template.js';
+import { bindPath, DocxTemplateError, explain, openDocx, parseTagText, type DocxParserContext, type TemplateSchema } from '../metadata/docx-template.js';
 import { titleOf, type ApiRecord } from '../records/record-mapping.js';
 import { formatValue, type FormatContext } from './format.js';
 
@@ -110,6 +110,10 @@ export function fillDocx(model: CompiledModel, template: Buffer, root: RecordNod
     },
   });
   const doc = openDocx(template, { parser, nullGetter: () => '' });
-  doc.render({});
+  try {
+    doc.render({});
+  } catch (error) {
+    throw new DocxTemplateError(explain(error));
+  }
   return { bytes: doc.getZip().generate({ type: 'nodebuffer', compression: 'DEFLATE' }) as Buffer, missing: [...missing.values()] };
 }
