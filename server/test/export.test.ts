@@ -57,7 +57,9 @@ describe('GET /api/data/:entity/export.xlsx', () => {
     const sheet = await sheetOf(r);
     expect(sheet.name).toBe('Deals');
     expect(rowValues(sheet, 1)).toEqual(['Title', 'Counterparty', 'Stage', 'Amount', 'Currency', 'Expected close date', 'Last interaction', 'Owner']);
-    expect(sheet.rowCount).toBe(3);
+    // Two deals and the total row of the money column.
+    expect(sheet.rowCount).toBe(4);
+    expect(rowValues(sheet, 4)[0]).toBe('Total');
     const [title, cp, stage, amount, currency, closeDate, lastAt, owner] = rowValues(sheet, 2);
     expect([title, cp, stage, amount, currency]).toEqual(['Экспорт: поставка', 'Экспорт Сервис', 'Proposal', 1500000.5, 'RUB']);
     // Dates are real dates; date-times read in the application's time zone (Europe/Moscow, UTC+3).
@@ -86,8 +88,9 @@ describe('GET /api/data/:entity/export.xlsx', () => {
 
   it('applies the view and its quick filter, and ignores paging parameters', async () => {
     const sheet = await sheetOf(await t.as('admin1', { method: 'GET', url: exportUrl('deal', { view: 'all', quickFilter: 'won', filter: only('Экспорт'), limit: '1', offset: '5' }) }));
-    expect(sheet.rowCount).toBe(2);
+    expect(sheet.rowCount).toBe(3);
     expect(rowValues(sheet, 2)[0]).toBe('Экспорт: сервис');
+    expect(rowValues(sheet, 3)[0]).toBe('Итого');
   });
 
   it.each([
@@ -144,6 +147,7 @@ describe('GET /api/data/:entity/export.xlsx', () => {
     expect(over.statusCode).toBe(400);
     expect(over.json()).toMatchObject({ code: 'CARDO_ERR_EXPORT_TOO_LARGE', maxRows: 2 });
     const at = await sheetOf(await small.as('admin1', { method: 'GET', url: exportUrl('deal', { filter: JSON.stringify({ title: { $in: ['Лимит 1', 'Лимит 3'] } }) }) }));
-    expect(at.rowCount).toBe(3);
+    // Two rows (the cap) and the total row, which is not a record.
+    expect(at.rowCount).toBe(4);
   });
 });

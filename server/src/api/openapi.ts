@@ -2,6 +2,7 @@
 // typed paths and schemas per entity, from the same JSON Schemas the API validates with.
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
 import { calendarsResponse, eventsResponse, feedTokenResponse } from '../calendar/calendar.routes.js';
+import { forecastSchema, reportListSchema, reportResultSchema } from '../reports/report-schemas.js';
 import { countSchema, notificationPageSchema, notificationSchema } from '../notifications/notifications.routes.js';
 import { generateBody, generatedResponse, templatesResponse } from '../documents/documents.routes.js';
 import { ERRORS } from '../errors.js';
@@ -415,6 +416,7 @@ function fixedPaths(model: CompiledModel): Record<string, PathItem> {
       delete: { operationId: 'deleteSavedView', tags: ['views'], summary: 'Delete one of the caller\'s saved views', parameters: [{ name: 'id', in: 'path', required: true, schema: UUID }], responses: { 204: { description: 'Deleted.' }, ...problems(400, 401, 404) } },
     },
     ...calendarPaths(model),
+    ...reportPaths(model),
     ...notificationPaths(),
     ...workflowPaths(model),
     ...documentPaths(model),
@@ -539,6 +541,63 @@ function calendarPaths(model: CompiledModel): Record<string, PathItem> {
   };
 }
 
+function reportPaths(model: CompiledModel): Record<string, PathItem> {
+  const localeParam = { name: 'locale', in: 'query', required: false, schema: { type: 'string', enum: [...model.locales] }, description: 'Language of labels (default: the user\'s).' };
+  const q = (name: string, description: string, schema: JsonSchema = { type: 'string' }) => ({ name, in: 'query', required: false, schema, description });
+  const stageEntities = [...model.entities.values()].filter((e) => e.stageField).map((e) => e.name);
+  return {
+    '/api/reports': {
+      get: { operationId: 'listReports', tags: ['reports'], summary: 'The reports the caller may run, with their parameters (localized)', parameters: [localeParam], responses: { 200: { description: 'Reports.', content: json(reportListSchema as JsonSchema) }, ...problems(400, 401) } },
+    },
+    '/api/reports/{report}': {
+      get: {
+        operationId: 'runReport',
+        tags: ['reports'],
+        summary: 'Run a report: JSON, or an .xlsx or .pdf file',
+        parameters: [
+          { name: 'report', in: 'path', required: true, schema: model.reports.length > 0 ? { type: 'string', enum: model.reports.map((r) => r.name) } : { type: 'string' } },
+          q('format', 'json (default), xlsx or pdf.', { type: 'string', enum: ['json', 'xlsx', 'pdf'] }),
+          q('period', 'planFact: month | quarter | year (of those the report offers), or one period: 2026-11, 2026-Q4, 2026.'),
+          q('from', 'First day or month (YYYY-MM-DD, YYYY-MM), widened to whole periods.'),
+          q('to', 'Last day or month, inclusive.'),
+          q('department', 'planFact: only this department\'s employees.', UUID),
+          q('employee', 'planFact: only this employee.', UUID),
+          q('metrics', 'planFact: comma-separated metric names.'),
+          q('filter', 'aggregate: a JSON condition on the report\'s entity.'),
+          localeParam,
+        ],
+        responses: {
+          200: {
+            description: 'The report.',
+            content: { ...json(reportResultSchema as JsonSchema), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } }, 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...problems(400, 401, 404),
+        },
+      },
+    },
+    '/api/forecast/{entity}': {
+      get: {
+        operationId: 'getForecast',
+        tags: ['reports'],
+        summary: 'Weighted pipeline, predicted close dates and forecast against won, of an entity with a stage field',
+        parameters: [
+          { name: 'entity', in: 'path', required: true, schema: stageEntities.length > 0 ? { type: 'string', enum: stageEntities } : { type: 'string' } },
+          q('amount', 'The number field weighed (default: the first money field).'),
+          q('closeDate', 'The expected close date field (default: the first editable date field).'),
+          q('from', 'First month of `months` (default: 6 months back).'),
+          q('to', 'Last month of `months` (default: 6 months ahead; at most 36 months).'),
+          q('owner', 'Only this owner\'s records.', UUID),
+          q('filter', 'A JSON condition on the entity.'),
+          q('groupBy', 'Comma-separated sections: stage, month, owner (default: all).'),
+          q('limit', 'How many open records to list (default 100, at most 1000).', { type: 'integer', minimum: 0, maximum: 1000 }),
+          localeParam,
+        ],
+        responses: { 200: { description: 'The forecast.', content: json(forecastSchema as JsonSchema) }, ...problems(400, 401, 404) },
+      },
+    },
+  };
+}
+
 function documentPaths(model: CompiledModel): Record<string, PathItem> {
   const templates = model.templates.map((t) => t.name);
   const entities = [...new Set(model.templates.map((t) => t.def.entity))];
@@ -618,6 +677,7 @@ export function toOpenApi(model: CompiledModel, options: OpenApiOptions = {}): O
     { name: 'views', description: 'Saved personal list views.' },
     { name: 'workflows', description: 'BPMN processes, their instances and the task inbox.' },
     { name: 'calendar', description: 'Calendar events and the iCalendar feed.' },
+    { name: 'reports', description: 'Reports (plan/fact, aggregates) with xlsx and pdf export, and the sales forecast.' },
     { name: 'notifications', description: 'The in-app notification inbox.' },
     { name: 'system', description: 'Health and this document.' },
   ];
