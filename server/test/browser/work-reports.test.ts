@@ -45,7 +45,10 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) await as('wr_sales', 'POST', '/api/data/interaction', { type: 'outgoing_call', counterparty, completedAt: new Date().toISOString() });
   await as('wr_sales', 'POST', '/api/data/deal', { title: 'Лицензии Василёк', counterparty, amount: 1_000_000, stage: 'proposal', expectedCloseDate: thisMonth(28) });
   await as('wr_sales', 'POST', '/api/data/deal', { title: 'Внедрение Василёк', counterparty, amount: 500_000, stage: 'negotiation', expectedCloseDate: thisMonth(28) });
-  document = String((await as('wr_sales', 'POST', '/api/data/document', { type: 'contract', number: 'WR-7', counterparty, responsible: sales.id, amount: 150_000, date: thisMonth(2) })).id);
+  // The contract template needs the contact, the deal and the term.
+  const contact = String((await as('wr_sales', 'POST', '/api/data/contact', { counterparty, fullName: 'Ольга Васильева', position: 'Директор' })).id);
+  const deal = String((await as('wr_sales', 'POST', '/api/data/deal', { title: 'Поддержка Василёк', counterparty, contact, amount: 150_000, stage: 'contract', expectedCloseDate: thisMonth(28) })).id);
+  document = String((await as('wr_sales', 'POST', '/api/data/document', { type: 'contract', number: 'WR-7', counterparty, contact, deal, responsible: sales.id, amount: 150_000, date: thisMonth(2), validFrom: thisMonth(3), validTo: thisMonth(27) })).id);
   browser = await launchBrowser();
   head = await signIn(browser, server, 'wr_head');
   // The shared 2-core machine is slow under load: give the pages more time than the default.
