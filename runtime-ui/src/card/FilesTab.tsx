@@ -2,7 +2,7 @@
 // "generate from template" for the templates of its entity whose condition holds for it; a
 // generated document joins the list (and the template's file field) and downloads from there.
 import { DownloadOutlined, FileAddOutlined } from '@ant-design/icons';
-import { App, Button, Dropdown, Empty, Flex, List, Typography } from 'antd';
+import { Alert, App, Button, Dropdown, Empty, Flex, List, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, query, type Page } from '../api.js';
 import { download } from '../download.js';
@@ -20,6 +20,7 @@ export function FilesTab({ entity, id, onChanged }: { entity: string; id: string
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<{ title: string; lines: string[] } | undefined>(undefined);
   const [downloading, setDownloading] = useState<string | undefined>(undefined);
   const templates = useLoad<{ items: DocumentTemplate[] }>(`/api/documents/templates${query({ entity, id, locale })}`);
   const files = useLoad<Page>(`/api/data/sys_file${query({ filter: JSON.stringify({ recordEntity: entity, recordId: id }), sort: '-createdAt', limit: 100 })}`);
@@ -29,6 +30,7 @@ export function FilesTab({ entity, id, onChanged }: { entity: string; id: string
 
   const generate = async (template: string) => {
     setBusy(true);
+    setRefusal(undefined);
     try {
       const result = await api<GeneratedDocument>('POST', '/api/documents/generate', { template, entity, id, locale });
       void message.success(t('files.generated', { name: result.file.name }));
@@ -36,7 +38,11 @@ export function FilesTab({ entity, id, onChanged }: { entity: string; id: string
       // The template may have put the file in a field of the record (a new version).
       if (result.attachedTo) onChanged();
     } catch (e) {
-      fail(e);
+      // What the record lacks stays on the tab as a list, to be filled in on the card.
+      if (e instanceof ApiError && e.status < 500) {
+        const errors = e.problem.errors ?? [];
+        setRefusal({ title: e.problem.title ?? e.message, lines: errors.length > 0 ? errors.map((x) => `${x.path.replace(/^\//, '').replaceAll('/', '.')}: ${x.message}`) : [e.problem.detail ?? e.message] });
+      } else fail(e);
     } finally {
       setBusy(false);
     }
@@ -64,6 +70,7 @@ export function FilesTab({ entity, id, onChanged }: { entity: string; id: string
           </Dropdown>
         )}
       </Flex>
+      {refusal && <Alert type="error" showIcon closable={{ onClose: () => setRefusal(undefined) }} title={refusal.title} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{refusal.lines.map((line) => <li key={line}>{line}</li>)}</ul>} style={{ marginBottom: 12 }} data-testid="files-error" />}
       {templates.error && templates.error.status !== 404 && <ErrorState error={templates.error} retry={templates.reload} />}
       {files.error ? (
         files.error.status === 403 || files.error.status === 404 ? (
