@@ -2,7 +2,7 @@
 // subtotals and totals and % done colored as the server colors it, a chart of the data rows, and
 // xlsx/pdf exports with download progress.
 import { DownloadOutlined, FilePdfOutlined } from '@ant-design/icons';
-import { App, Button, Card, DatePicker, Empty, Flex, Progress, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Empty, Flex, Progress, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
@@ -59,13 +59,13 @@ export function formatCell(value: unknown, format: ReportCellFormat, locale: str
   }
 }
 
-/** The bars a report draws: data rows, labelled by their first text column, by the first percent, money or number column. */
+/** The bars a report draws: data rows, labelled by their text columns, most specific first, by the first percent, money or number column. */
 function toBars(result: ReportResult): { bars: Bar[]; format: ReportCellFormat } | undefined {
   const measure = ['percent', 'money', 'number', 'integer'].map((f) => result.columns.find((c) => c.format === f)).find((c) => c !== undefined);
   const labels = result.columns.filter((c) => c.format === 'text');
   if (!measure) return undefined;
   const rows = result.rows.filter((r) => r.kind === 'data');
-  const bars = rows.map((r) => ({ label: labels.map((c) => r.cells[c.key]).filter((v) => v !== null && v !== '').join(' · '), value: Number(r.cells[measure.key] ?? 0), color: r.color })).filter((b) => Number.isFinite(b.value));
+  const bars = rows.map((r) => ({ label: labels.map((c) => r.cells[c.key]).filter((v) => v !== null && v !== '').reverse().join(' · '), value: Number(r.cells[measure.key] ?? 0), color: r.color })).filter((b) => Number.isFinite(b.value));
   return bars.length ? { bars, format: measure.format } : undefined;
 }
 
@@ -76,7 +76,12 @@ function ReportTable({ result }: { result: ReportResult }) {
     const own = row.formats?.[key] ?? format;
     const text = formatCell(row.cells[key], own, locale, session.meta.currency);
     // % done wears the color the server chose for the row (thresholds of the report).
-    if (own === 'percent' && row.color && text) return <Tag color={row.color} style={{ color: '#fff', fontWeight: 600 }} data-testid="report-percent">{text}</Tag>;
+    if (own === 'percent' && row.color && text)
+      return (
+        <span style={{ background: row.color, color: '#fff', fontWeight: 600, padding: '1px 8px', borderRadius: 4, whiteSpace: 'nowrap' }} data-testid="report-percent">
+          {text}
+        </span>
+      );
     return text;
   };
   return (
