@@ -3,7 +3,7 @@ import enUS from 'antd/locale/en_US';
 import ruRU from 'antd/locale/ru_RU';
 import dayjs from 'dayjs';
 import 'dayjs/locale/ru';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useParams } from 'react-router-dom';
 import { I18nProvider, useI18n } from './i18n.js';
 import { AppLayout } from './pages/AppLayout.js';
@@ -21,6 +21,37 @@ function EntityList() {
 
 // The card (rjsf and its widgets) loads on first use, so a list, the usual first page, starts sooner.
 const CardPage = lazy(() => import('./pages/CardPage.js').then((m) => ({ default: m.CardPage })));
+
+// The work pages load on first use too.
+const CalendarPage = lazy(() => import('./pages/CalendarPage.js').then((m) => ({ default: m.CalendarPage })));
+const TasksPage = lazy(() => import('./pages/TasksPage.js').then((m) => ({ default: m.TasksPage })));
+const ReportPage = lazy(() => import('./pages/ReportPage.js').then((m) => ({ default: m.ReportPage })));
+const ForecastPage = lazy(() => import('./pages/ForecastPage.js').then((m) => ({ default: m.ForecastPage })));
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
+
+/** A calendar of another name is another page (its categories and state start afresh). */
+function NamedCalendar() {
+  const { name = '' } = useParams();
+  return (
+    <Lazy>
+      <CalendarPage key={name} />
+    </Lazy>
+  );
+}
+
+/** A report of another name starts afresh too. */
+function NamedReport() {
+  const { name = '' } = useParams();
+  return (
+    <Lazy>
+      <ReportPage key={name} />
+    </Lazy>
+  );
+}
 
 /** Likewise a card of another record (a reference followed from a card). */
 function EntityCard() {
@@ -46,6 +77,33 @@ function Localized() {
                 <Route path="/data/:entity" element={<EntityList />} />
                 <Route path="/data/:entity/new" element={<EntityCard />} />
                 <Route path="/data/:entity/:id" element={<EntityCard />} />
+                <Route path="/calendar" element={<NamedCalendar />} />
+                <Route path="/calendar/:name" element={<NamedCalendar />} />
+                <Route
+                  path="/tasks"
+                  element={
+                    <Lazy>
+                      <TasksPage />
+                    </Lazy>
+                  }
+                />
+                <Route
+                  path="/notifications"
+                  element={
+                    <Lazy>
+                      <NotificationsPage />
+                    </Lazy>
+                  }
+                />
+                <Route path="/reports/:name" element={<NamedReport />} />
+                <Route
+                  path="/forecast"
+                  element={
+                    <Lazy>
+                      <ForecastPage />
+                    </Lazy>
+                  }
+                />
                 <Route path="/login" element={<Navigate to="/" replace />} />
                 <Route path="*" element={<HomePage notFound />} />
               </Route>

@@ -1,6 +1,9 @@
 // The UI's own strings; labels of entities, fields and options come from metadata.
+import { WORK_MESSAGES } from './messages-work.js';
+
 export const MESSAGES = {
   en: {
+    ...WORK_MESSAGES.en,
     'app.loading': 'Loading…',
     'app.error': 'Something went wrong',
     'app.retry': 'Retry',
@@ -125,6 +128,7 @@ export const MESSAGES = {
     'validation.format': 'Wrong format',
   },
   ru: {
+    ...WORK_MESSAGES.ru,
     'app.loading': 'Загрузка…',
     'app.error': 'Что-то пошло не так',
     'app.retry': 'Повторить',

@@ -152,6 +152,9 @@ describe('GET /api/calendar', () => {
     const calendars = (response.json() as { calendars: Array<{ name: string; label: string; categories: Array<{ name: string; label: string; color: string }> }> }).calendars;
     expect(calendars.map((c) => c.name).sort()).toEqual(t.model.calendars.map((c) => c.name).sort());
     expect(calendars.find((c) => c.name === 'contracts')?.categories[0]).toEqual({ name: 'contract_expiration', label: 'Contract expires', color: '#f5222d' });
+    // The sources' entities and fields, once per distinct set (the four interaction sources share theirs).
+    expect((calendars as Array<{ name: string; sources?: unknown }>).find((c) => c.name === 'interactions')?.sources).toEqual([{ entity: 'interaction', start: 'plannedAt', duration: 'durationMinutes' }]);
+    expect((calendars as Array<{ name: string; sources?: unknown }>).find((c) => c.name === 'contracts')?.sources).toEqual([{ entity: 'document', start: 'validTo' }]);
   });
 });
 

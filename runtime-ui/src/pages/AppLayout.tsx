@@ -1,6 +1,10 @@
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { query } from '../api.js';
+import { useLoad } from '../card/use-load.js';
+import { NotificationBell } from '../notifications/NotificationBell.js';
+import type { CalendarInfo, ReportList } from '../work-types.js';
 import { clearEntityMetaCache } from '../entity-meta.js';
 import { useI18n, type I18n } from '../i18n.js';
 import type { UiLocale } from '../messages.js';
@@ -13,14 +17,41 @@ export interface MenuEntry {
   label: string | ((i18n: I18n) => string);
 }
 
+/** The built-in pages the runtime UI has, by app.json's `page` name. */
+const PAGES: Partial<Record<string, { path: string; label: 'menu.tasks' | 'menu.notifications' | 'menu.calendar' | 'menu.forecast' }>> = {
+  tasks: { path: '/tasks', label: 'menu.tasks' },
+  forecast: { path: '/forecast', label: 'menu.forecast' },
+  notifications: { path: '/notifications', label: 'menu.notifications' },
+  calendar: { path: '/calendar', label: 'menu.calendar' },
+};
+
 /**
- * The menu's entity lists the caller may read (the server already dropped the others).
- * Calendars, reports and built-in pages join the menu as their issues build them.
+ * The menu's entity lists the caller may read (the server already dropped the others), its
+ * calendars and built-in pages. Reports and the forecast join the menu as their issues build them.
  */
-export function menuEntries(session: Session): MenuEntry[] {
+export function menuEntries(session: Session, calendarLabels?: ReadonlyMap<string, string>, reportLabels?: ReadonlyMap<string, string>): MenuEntry[] {
   const entries: MenuEntry[] = [];
   for (const section of session.meta.menu) {
     for (const item of section.items) {
+      if (item.calendar) {
+        const name = item.calendar;
+        const path = `/calendar/${encodeURIComponent(name)}`;
+        entries.push({ key: path, path, section: section.name, label: (i18n) => i18n.label(item.label, calendarLabels?.get(name) ?? name) });
+        continue;
+      }
+      if (item.report) {
+        const name = item.report;
+        // Only the reports the caller may run (the list answers those).
+        if (!reportLabels?.has(name)) continue;
+        const path = `/reports/${encodeURIComponent(name)}`;
+        entries.push({ key: path, path, section: section.name, label: (i18n) => i18n.label(item.label, reportLabels.get(name) ?? name) });
+        continue;
+      }
+      const page = item.page ? PAGES[item.page] : undefined;
+      if (page) {
+        entries.push({ key: page.path, path: page.path, section: section.name, label: (i18n) => i18n.label(item.label, i18n.t(page.label)) });
+        continue;
+      }
       const entity = item.entity ? session.entity(item.entity) : undefined;
       if (!entity) continue;
       const path = item.view ? `/data/${entity.name}?view=${encodeURIComponent(item.view)}` : `/data/${entity.name}`;
@@ -36,12 +67,18 @@ export function AppLayout() {
   const { t, locale, setLocale } = i18n;
   const navigate = useNavigate();
   const location = useLocation();
-  const entries = menuEntries(session);
+  const calendars = useLoad<{ calendars: CalendarInfo[] }>(session.meta.menu.some((s) => s.items.some((i) => i.calendar)) ? `/api/calendar/calendars${query({ locale })}` : undefined);
+  const reports = useLoad<ReportList>(session.meta.menu.some((s) => s.items.some((i) => i.report)) ? `/api/reports${query({ locale })}` : undefined);
+  const entries = menuEntries(
+    session,
+    new Map((calendars.data?.calendars ?? []).map((c) => [c.name, c.label])),
+    new Map((reports.data?.reports ?? []).map((r) => [r.name, r.label])),
+  );
   // A list highlights its own entry (by view); a card highlights its entity's plain list.
   const [, , entityName] = location.pathname.split('/');
   const entityPath = `/data/${entityName ?? ''}`;
   const view = location.pathname === entityPath ? new URLSearchParams(location.search).get('view') : null;
-  const selected = entries.find((e) => e.path === (view ? `${entityPath}?view=${encodeURIComponent(view)}` : entityPath)) ?? entries.find((e) => e.path.split('?')[0] === entityPath);
+  const selected = entries.find((e) => e.path === location.pathname) ?? entries.find((e) => e.path === (view ? `${entityPath}?view=${encodeURIComponent(view)}` : entityPath)) ?? entries.find((e) => e.path.split('?')[0] === entityPath);
   const items = session.meta.menu
     .map((section) => ({
       key: section.name,
@@ -59,6 +96,7 @@ export function AppLayout() {
         </Typography.Text>
         <div style={{ flex: 1 }} />
         <Space size="middle">
+          <NotificationBell />
           <Segmented
             size="small"
             value={locale}

@@ -8,7 +8,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, query, type ApiRecord, type Problem } from '../api.js';
 import { HistoryTab } from '../card/HistoryTab.js';
+import { FilesTab } from '../card/FilesTab.js';
 import { LinksTab } from '../card/LinksTab.js';
+import { ProcessesTab } from '../card/ProcessesTab.js';
+import { useLoad } from '../card/use-load.js';
 import { recordTitle, toCreateBody, toCreateData, toEditData, toExtraErrors, toFormSchema, toPatch, type FormData } from '../card/record-data.js';
 import { isFieldsTab, RecordForm, type LayoutContext } from '../card/RecordForm.js';
 import { RelatedTab } from '../card/RelatedTab.js';
@@ -20,6 +23,10 @@ import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import { ErrorState, Loading } from '../states.js';
 import type { EntityMeta, Tab } from '../types.js';
+import type { ProcessDefinition } from '../work-types.js';
+
+/** The tab a card adds when its entity has workflows (not a metadata tab, hence the `$`). */
+const PROCESSES_TAB: Tab = { name: '$processes', kind: 'related', label: {} };
 
 type Loaded = { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; record: ApiRecord };
 
@@ -131,7 +138,8 @@ function CardBody({ entity, meta, record, onSaved, onReload }: CardBodyProps) {
 
   const tabs = summary?.form.tabs ?? meta.form.tabs;
   const fieldTabs = tabs.filter(isFieldsTab);
-  const otherTabs = record ? tabs.filter((tab) => !isFieldsTab(tab)) : [];
+  const processes = useLoad<{ items: ProcessDefinition[] }>(record ? `/api/workflows${query({ entity })}` : undefined);
+  const otherTabs = record ? [...tabs.filter((tab) => !isFieldsTab(tab)), ...(processes.data?.items.length ? [PROCESSES_TAB] : [])] : [];
   const requested = search.get('tab');
   const activeTab = [...fieldTabs, ...otherTabs].find((tab) => tab.name === requested)?.name ?? fieldTabs[0]?.name ?? otherTabs[0]?.name ?? '';
   const activeIsFields = fieldTabs.some((tab) => tab.name === activeTab) || fieldTabs.length === 0;
@@ -211,6 +219,7 @@ function CardBody({ entity, meta, record, onSaved, onReload }: CardBodyProps) {
 
   const tabContent = (tab: Tab) => {
     if (!record) return null;
+    if (tab === PROCESSES_TAB) return <ProcessesTab entity={entity} id={record.id} definitions={processes.data?.items ?? []} onChanged={() => void onReload?.()} />;
     switch (tab.kind) {
       case 'related':
         return <RelatedTab entity={entity} id={record.id} tab={tab} />;
@@ -218,6 +227,8 @@ function CardBody({ entity, meta, record, onSaved, onReload }: CardBodyProps) {
         return <TimelineTab entity={entity} id={record.id} tab={tab} record={record} />;
       case 'links':
         return <LinksTab entity={entity} id={record.id} />;
+      case 'files':
+        return <FilesTab entity={entity} id={record.id} onChanged={() => void onReload?.()} />;
       case 'history':
         return <HistoryTab key={record.version} entity={entity} id={record.id} record={record} />;
       default:
@@ -275,7 +286,7 @@ function CardBody({ entity, meta, record, onSaved, onReload }: CardBodyProps) {
         <Tabs
           activeKey={activeTab}
           onChange={selectTab}
-          items={[...fieldTabs, ...otherTabs].map((tab) => ({ key: tab.name, label: <span data-testid={`card-tab-${tab.name}`}>{i18n.label(tab.label, tab.name)}</span> }))}
+          items={[...fieldTabs, ...otherTabs].map((tab) => ({ key: tab.name, label: <span data-testid={`card-tab-${tab.name}`}>{tab === PROCESSES_TAB ? t('process.tab') : i18n.label(tab.label, tab.name)}</span> }))}
         />
       )}
 

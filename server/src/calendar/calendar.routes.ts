@@ -51,6 +51,8 @@ export const calendarsResponse = {
           name: { type: 'string' },
           label: { type: 'string' },
           categories: { type: 'array', items: { type: 'object', required: ['name', 'label', 'color'], properties: { name: { type: 'string' }, label: { type: 'string' }, color: { type: 'string' } } } },
+          // Where the events come from, so the UI can create a record in a free slot and move one by its fields.
+          sources: { type: 'array', items: { type: 'object', required: ['entity', 'start'], properties: { entity: { type: 'string' }, start: { type: 'string' }, end: { type: 'string' }, duration: { type: 'string' } } } },
         },
       },
     },
@@ -83,11 +85,14 @@ export const calendarRoutes: RoutePlugin = (app, { db, config }) => {
     const locale = localeOf(request.model, (request.query as Record<string, unknown>).locale, user.locale, errors);
     if (errors.length > 0) throw new CardoError('CARDO_ERR_API_VALIDATION', 'locale: not a language of the application.', { errors });
     const model = request.model;
+    const access = await accessOf(request);
     return {
       calendars: model.calendars.map(({ name, def }) => ({
         name,
         label: localized(def.label, locale, model),
         categories: def.categories.map((c) => ({ name: c.name, label: localized(c.label, locale, model), color: c.color })),
+        // One per entity and set of fields, of entities the caller may read.
+        sources: [...new Map(def.sources.filter((s) => access.can(s.entity, 'read')).map((s) => [`${s.entity}:${s.start}:${s.end ?? ''}:${s.duration ?? ''}`, { entity: s.entity, start: s.start, ...(s.end ? { end: s.end } : {}), ...(s.duration ? { duration: s.duration } : {}) }])).values()],
       })),
     };
   });

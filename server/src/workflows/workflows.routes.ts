@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { accessOf } from '../access/access.js';
 import type { RoutePlugin } from '../api/app.js';
 import { CardoError } from '../errors.js';
+import { workflowsOf } from './definitions.js';
 import { Workflows } from './workflows.service.js';
 
 declare module 'fastify' {
@@ -64,6 +65,17 @@ export const workflowRoutes: RoutePlugin = (app, { db, models }) => {
     const entity = text(query, 'entity', true) as string;
     const id = text(query, 'id', true) as string;
     return { items: await workflows.instancesOf(request.model, entity, id, access) };
+  });
+
+  // The processes of the entities the caller may read (the runtime UI offers the manual ones on a card).
+  app.get('/api/workflows', async (request) => {
+    const access = await accessOf(request);
+    const query = request.query as Record<string, unknown>;
+    const unknown = Object.keys(query).filter((k) => k !== 'entity');
+    if (unknown.length > 0) throw new CardoError('CARDO_ERR_API_VALIDATION', 'Unknown parameter; use entity.', { errors: unknown.map((k) => ({ path: `/query/${k.slice(0, 64)}`, message: 'Unknown parameter; use entity.' })) });
+    const entity = text(query, 'entity', false);
+    const defs = [...(await workflowsOf(request.model)).values()].filter((d) => (entity === undefined || d.entity === entity) && access.can(d.entity, 'read'));
+    return { items: defs.map((d) => ({ process: d.name, label: d.label, entity: d.entity, startOn: d.startOn, canStart: access.can(d.entity, 'update') })) };
   });
 
   app.get('/api/tasks', async (request) => {
