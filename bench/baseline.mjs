@@ -168,8 +168,8 @@ const SESSION_SQL = `WITH RECURSIVE
 const TOUCH_SQL = `UPDATE sys_session SET last_seen_at = now(), expires_at = LEAST(now() + interval '12 hours', created_at + interval '7 days')
         WHERE id = $1`;
 const TX_SETTINGS = { 'pg_trgm.similarity_threshold': '0.6' };
-const AUDIT_SQL = `INSERT INTO sys_audit (id, created_at, updated_at, created_by, updated_by, owner, version, record_entity, record_id, action, actor, on_behalf_of, changes)
-     VALUES ($1, $2, $2, $3, $3, $3, 1, $4, $5, $6, $3, $7, $8)`;
+const AUDIT_SQL = `INSERT INTO sys_audit (id, created_at, updated_at, created_by, updated_by, owner, version, record_entity, record_id, action, actor, on_behalf_of, changes, automation)
+     VALUES ($1, $2, $2, $3, $3, $3, 1, $4, $5, $6, $3, $7, $8, $9)`;
 const SELECT_COLUMNS = FIELDS.map(([f, c]) => `"t"."${c}" AS "${f}"`).join(', ');
 const FILTERABLE = { owner: 'uuid', status: 'text', industry: 'text', segment: 'text', source: 'text', preferredChannel: 'text', brand: 'text', inn: 'text' };
 const SORTABLE = new Set(['createdAt', 'updatedAt', 'brand', 'legalName', 'inn', 'status', 'industry', 'segment', 'phone', 'email', 'source']);
@@ -413,7 +413,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       }
       const { rows } = await query(tx, `INSERT INTO "counterparty" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, params);
       const saved = toRecord(rows[0]);
-      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'create', onBehalfOf, JSON.stringify(diff({}, saved))]);
+      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'create', onBehalfOf, JSON.stringify(diff({}, saved)), null]);
       return saved;
     });
     reply.header('location', `/api/data/counterparty/${id}`).header('etag', `"${record.version}"`).status(201);
@@ -428,7 +428,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     if (!UUID.test(id)) throw new HttpError(400, 'Not a UUID.');
     const now = new Date().toISOString();
     const record = await transaction(async (tx) => {
-      const { rows } = await query(tx, 'SELECT * FROM "counterparty" WHERE id = $1 FOR UPDATE', [id]);
+      const { rows } = await query(tx, 'SELECT * FROM "counterparty" WHERE id = $1 FOR NO KEY UPDATE', [id]);
       if (!rows[0]) throw new HttpError(404, 'No such counterparty.');
       const before = toRecord(rows[0]);
       const { org } = request.user;
@@ -452,7 +452,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       params.push(id);
       const updated = await query(tx, `UPDATE "counterparty" SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`, params);
       const after = toRecord(updated.rows[0]);
-      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'update', org.substituted.includes(before.owner) ? before.owner : null, JSON.stringify(diff(before, after))]);
+      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'update', org.substituted.includes(before.owner) ? before.owner : null, JSON.stringify(diff(before, after)), null]);
       return after;
     });
     reply.header('etag', `"${record.version}"`);

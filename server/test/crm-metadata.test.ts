@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { generateDemoData, normalizeBrand, normalizeEmail, normalizePhone, type DemoData } from '../src/demo/generate.js';
+import { generateDemoData, normalizeBrand, normalizeEmail, normalizePhone, STAGE_HISTORY_KEY, type DemoData } from '../src/demo/generate.js';
 import type { Entity, Field } from '../src/generated/metadata.js';
 import { formatMetadataDir } from '../src/metadata/format.js';
 import { SYSTEM_ENTITIES, SYSTEM_FIELDS } from '../src/metadata/system-entities.js';
@@ -152,6 +152,14 @@ describe('the demo data', () => {
       for (const record of records) {
         for (const [key, value] of Object.entries(record)) {
           if (name === 'sys_user' && key === 'roles') continue; // loaded as role assignments
+          if (key === STAGE_HISTORY_KEY && stages.length > 0) {
+            // Not a field: the stage history loaded into sys_stage_history, [stage, ISO time] pairs.
+            for (const [stage, at] of value as Array<[string, string]>) {
+              if (!stages.includes(stage)) problems.push(`${name}.${key}: ${stage} is not a stage`);
+              if (Number.isNaN(Date.parse(at))) problems.push(`${name}.${key}: ${at} is not a time`);
+            }
+            continue;
+          }
           const f = fields.get(key);
           if (!f) problems.push(`${name}.${key} is not a field`);
           else if (value !== null && f.type === 'enum' && !f.options?.some((o) => o.value === value)) problems.push(`${name}.${key} = ${String(value)} is not an option`);

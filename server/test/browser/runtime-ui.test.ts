@@ -124,6 +124,7 @@ describe('runtime UI: lists', () => {
   });
 
   it('filters with the filter builder and with quick search', async () => {
+    await page.waitForLoadState('networkidle');
     await page.getByTestId('list-filter').click();
     await page.getByTestId('filter-add-rule').click();
     await choose('filter-field', 'Status', true);

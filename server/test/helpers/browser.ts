@@ -44,6 +44,9 @@ export async function signIn(browser: Browser, server: UiServer, login: string, 
   await page.getByTestId('login-password').fill(TEST_PASSWORD);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('current-user').waitFor();
+  // The header's menu grows when the calendars and reports it lists arrive: let it settle, or a
+  // click aimed under a moving layout can land elsewhere on a slow machine.
+  await page.waitForLoadState('networkidle');
   return page;
 }
 
