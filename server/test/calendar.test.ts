@@ -2,21 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ICAL from 'ical.js';
 import type { EntityModel } from '../src/compile/compile.js';
 import { createOrgUser, seedRecord } from './helpers/access-org.js';
+import type { CalendarEvent } from '../src/calendar/events.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 type Json = Record<string, unknown>;
-interface Event {
-  id: string;
-  calendar: string;
-  entity: string;
-  recordId: string;
-  title: string;
-  start: string;
-  end: string;
-  allDay: boolean;
-  category: string;
-  color: string;
-}
+type Event = CalendarEvent;
 
 let t: TestApp;
 let interaction: EntityModel;

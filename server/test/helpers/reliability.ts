@@ -1,6 +1,7 @@
 // Shared by test/reliability/*: the scale (small in `npm test`, larger with CARDO_RELIABILITY=long),
 // the checks every refused request must pass, a checksum of the database, and the figures each
 // file reports to the summary printed by test/reliability/summary-reporter.mjs.
+import type { ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
@@ -90,4 +91,26 @@ export async function dbChecksum(db: Db): Promise<Record<string, string>> {
 /** The tables whose checksum differs. */
 export function changedTables(before: Record<string, string>, after: Record<string, string>): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((t) => before[t] !== after[t]);
+}
+
+/**
+ * Follows a `cardo start` child process: its output so far, and a promise that resolves once
+ * it listens ("Cardo is running at") or rejects with the output if it exits first.
+ */
+export function watchStart(proc: ChildProcess): { output: () => string; started: Promise<void> } {
+  let output = '';
+  proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const started = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('Cardo is running at')) {
+        clearInterval(timer);
+        resolve();
+      } else if (proc.exitCode !== null || proc.signalCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`cardo start exited: ${output}`));
+      }
+    }, 100);
+  });
+  return { output: () => output, started };
 }

@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import type { EntityModel } from '../../src/compile/compile.js';
 import { sampleValues } from '../helpers/access-org.js';
 import { loadTestModel } from '../helpers/app-db.js';
-import { report, scale } from '../helpers/reliability.js';
+import { report, scale, watchStart } from '../helpers/reliability.js';
 
 jest.setTimeout(scale(150_000, 1_200_000));
 
@@ -50,20 +50,7 @@ async function start(dir: string): Promise<string> {
   const { DATABASE_URL: _ignored, ...env } = process.env;
   const proc = spawn(process.execPath, [bin, 'start'], { env: { ...env, LOG_LEVEL: 'warn', CARDO_METADATA_DIR: metadataDir, CARDO_DATA_DIR: dir, PORT: String(port), CARDO_DEMO: 'false', CARDO_ADMIN_PASSWORD: PASSWORD } });
   child = proc;
-  let output = '';
-  proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('Cardo is running at')) {
-        clearInterval(timer);
-        resolve();
-      } else if (proc.exitCode !== null || proc.signalCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`cardo start exited: ${output}`));
-      }
-    }, 100);
-  });
+  await watchStart(proc).started;
   return `http://127.0.0.1:${port}`;
 }
 

@@ -16,7 +16,7 @@ import type { EntityModel } from '../../src/compile/compile.js';
 import { sampleValues } from '../helpers/access-org.js';
 import { loadTestModel } from '../helpers/app-db.js';
 import { createOwnPostgres, findPostgresBin, freePort, type OwnPostgres } from '../helpers/own-postgres.js';
-import { leaks, report, scale } from '../helpers/reliability.js';
+import { leaks, report, scale, watchStart } from '../helpers/reliability.js';
 
 jest.setTimeout(scale(240_000, 1_200_000));
 
@@ -47,23 +47,11 @@ async function startServer(databaseUrl: string): Promise<string> {
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', CARDO_METADATA_DIR: metadataDir, PORT: String(port), CARDO_DEMO: 'false', CARDO_ADMIN_PASSWORD: PASSWORD },
   });
   server = proc;
-  let output = '';
-  proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { output, started } = watchStart(proc);
   proc.on('exit', (code, signal) => {
-    if (!stopping) exitedEarly = `cardo start exited (${code ?? signal}) during the test: ${output.slice(-3000)}`;
+    if (!stopping) exitedEarly = `cardo start exited (${code ?? signal}) during the test: ${output().slice(-3000)}`;
   });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (output.includes('Cardo is running at')) {
-        clearInterval(timer);
-        resolve();
-      } else if (proc.exitCode !== null || proc.signalCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`cardo start exited: ${output}`));
-      }
-    }, 100);
-  });
+  await started;
   return `http://127.0.0.1:${port}`;
 }
 let stopping = false;
