@@ -16,7 +16,7 @@ import type { Metric, PlanFactReport } from '../generated/metadata.js';
 import { ROOT_ALIAS, compileCondition, mergeJoins, type Join, type QueryContext } from '../query/condition-sql.js';
 import { SqlParams, ident, qualified } from '../query/sql.js';
 import { toPeriodRange, type PeriodRange } from './periods.js';
-import { assertKnownParams, doneColor, percentDone, single, text, uuidParam, type CellFormat, type ReportResult, type ReportRow } from './report-model.js';
+import { REPORT_LABELS, assertKnownParams, doneColor, percentDone, single, text, uuidParam, type CellFormat, type ReportResult, type ReportRow } from './report-model.js';
 
 export const PLAN_FACT_PARAMS = ['period', 'from', 'to', 'department', 'employee', 'metrics', 'locale', 'format'] as const;
 
@@ -256,23 +256,14 @@ export async function runPlanFact(db: Db, model: CompiledModel, access: Access, 
     }
   }
 
-  const labels = {
-    department: { en: 'Department', ru: 'Подразделение' },
-    employee: { en: 'Employee', ru: 'Сотрудник' },
-    period: { en: 'Period', ru: 'Период' },
-    metric: { en: 'Metric', ru: 'Показатель' },
-    plan: { en: 'Plan', ru: 'План' },
-    fact: { en: 'Fact', ru: 'Факт' },
-    percent: { en: '% done', ru: '% выполнения' },
-  };
   const columns = [
-    ...(byDepartment ? [{ key: 'department', label: text(labels.department, locale), format: 'text' as const }] : []),
-    ...(byEmployee ? [{ key: 'employee', label: text(labels.employee, locale), format: 'text' as const }] : []),
-    { key: 'period', label: text(labels.period, locale), format: 'text' as const },
-    { key: 'metric', label: text(labels.metric, locale), format: 'text' as const },
-    { key: 'plan', label: text(labels.plan, locale), format: 'number' as const },
-    { key: 'fact', label: text(labels.fact, locale), format: 'number' as const },
-    { key: 'percent', label: text(labels.percent, locale), format: 'percent' as const },
+    ...(byDepartment ? [{ key: 'department', label: text(REPORT_LABELS.department, locale), format: 'text' as const }] : []),
+    ...(byEmployee ? [{ key: 'employee', label: text(REPORT_LABELS.employee, locale), format: 'text' as const }] : []),
+    { key: 'period', label: text(REPORT_LABELS.period, locale), format: 'text' as const },
+    { key: 'metric', label: text(REPORT_LABELS.metric, locale), format: 'text' as const },
+    { key: 'plan', label: text(REPORT_LABELS.plan, locale), format: 'number' as const },
+    { key: 'fact', label: text(REPORT_LABELS.fact, locale), format: 'number' as const },
+    { key: 'percent', label: text(REPORT_LABELS.percent, locale), format: 'percent' as const },
   ];
   if (!byDepartment) for (const row of rows) delete row.cells.department;
   if (!byEmployee) for (const row of rows) delete row.cells.employee;

@@ -136,3 +136,22 @@ export function parseFilterParam(textValue: string): unknown {
   if (unstorableTextPath(filter) !== undefined) throw new CardoError('CARDO_ERR_REPORT_PARAMS', 'filter: text must not contain NUL characters or unpaired surrogates.', { errors: [{ path: '/query/filter', message: 'Bad text.' }] });
   return filter;
 }
+
+/** ru/en labels of the report parameters and the planFact columns. */
+export const REPORT_LABELS = {
+  period: { en: 'Period', ru: 'Период' },
+  from: { en: 'From', ru: 'С' },
+  to: { en: 'To', ru: 'По' },
+  department: { en: 'Department', ru: 'Подразделение' },
+  employee: { en: 'Employee', ru: 'Сотрудник' },
+  metrics: { en: 'Metrics', ru: 'Показатели' },
+  filter: { en: 'Filter', ru: 'Фильтр' },
+  month: { en: 'Month', ru: 'Месяц' },
+  quarter: { en: 'Quarter', ru: 'Квартал' },
+  year: { en: 'Year', ru: 'Год' },
+  generated: { en: 'Generated', ru: 'Сформирован' },
+  metric: { en: 'Metric', ru: 'Показатель' },
+  plan: { en: 'Plan', ru: 'План' },
+  fact: { en: 'Fact', ru: 'Факт' },
+  percent: { en: '% done', ru: '% выполнения' },
+};

@@ -17,7 +17,7 @@ import { runForecast } from './forecast.js';
 import { GRAINS, MAX_PERIODS } from './periods.js';
 import { runPlanFact } from './plan-fact.js';
 import { PDF_TYPE, writeReportPdf } from './report-pdf.js';
-import { canRun, reportFor, single, text, type ReportRef, type ReportResult } from './report-model.js';
+import { REPORT_LABELS, canRun, reportFor, single, text, type ReportRef, type ReportResult } from './report-model.js';
 import { writeReportXlsx } from './report-xlsx.js';
 
 export interface ReportParameter {
@@ -30,36 +30,23 @@ export interface ReportParameter {
   default?: string;
 }
 
-const L = {
-  period: { en: 'Period', ru: 'Период' },
-  from: { en: 'From', ru: 'С' },
-  to: { en: 'To', ru: 'По' },
-  department: { en: 'Department', ru: 'Подразделение' },
-  employee: { en: 'Employee', ru: 'Сотрудник' },
-  metrics: { en: 'Metrics', ru: 'Показатели' },
-  filter: { en: 'Filter', ru: 'Фильтр' },
-  month: { en: 'Month', ru: 'Месяц' },
-  quarter: { en: 'Quarter', ru: 'Квартал' },
-  year: { en: 'Year', ru: 'Год' },
-  generated: { en: 'Generated', ru: 'Сформирован' },
-};
 
 /** What a report takes, for a UI to build its form. */
 export function reportParameters(model: CompiledModel, report: ReportRef, locale: string): ReportParameter[] {
   const def = report.def;
-  const date = (name: 'from' | 'to'): ReportParameter => ({ name, label: text(L[name], locale), type: 'date', required: false });
+  const date = (name: 'from' | 'to'): ReportParameter => ({ name, label: text(REPORT_LABELS[name], locale), type: 'date', required: false });
   if (def.type === 'planFact') {
     return [
-      { name: 'period', label: text(L.period, locale), type: 'period', required: false, options: def.periods.map((g) => ({ value: g, label: text(L[g], locale) })), default: def.periods[0] ?? 'month' },
+      { name: 'period', label: text(REPORT_LABELS.period, locale), type: 'period', required: false, options: def.periods.map((g) => ({ value: g, label: text(REPORT_LABELS[g], locale) })), default: def.periods[0] ?? 'month' },
       date('from'),
       date('to'),
-      { name: 'department', label: text(L.department, locale), type: 'department', required: false },
-      { name: 'employee', label: text(L.employee, locale), type: 'user', required: false },
-      { name: 'metrics', label: text(L.metrics, locale), type: 'metrics', required: false, options: def.metrics.map((m) => ({ value: m.name, label: text(m.label, locale, m.name) })) },
+      { name: 'department', label: text(REPORT_LABELS.department, locale), type: 'department', required: false },
+      { name: 'employee', label: text(REPORT_LABELS.employee, locale), type: 'user', required: false },
+      { name: 'metrics', label: text(REPORT_LABELS.metrics, locale), type: 'metrics', required: false, options: def.metrics.map((m) => ({ value: m.name, label: text(m.label, locale, m.name) })) },
     ];
   }
   const dated = def.groupBy.some((g) => g.period !== undefined);
-  return [...(dated ? [date('from'), date('to')] : []), { name: 'filter', label: text(L.filter, locale), type: 'condition', required: false }];
+  return [...(dated ? [date('from'), date('to')] : []), { name: 'filter', label: text(REPORT_LABELS.filter, locale), type: 'condition', required: false }];
 }
 
 export async function runReport(db: Db, model: CompiledModel, access: Access, report: ReportRef, query: Readonly<Record<string, unknown>>, locale: string, now: Date): Promise<ReportResult> {
@@ -76,7 +63,7 @@ function subtitleOf(report: ReportResult, now: Date, timeZone: string | undefine
   const p = report.params;
   const range = typeof p.from === 'string' && typeof p.to === 'string' ? `${p.from} — ${p.to}` : '';
   const at = new Intl.DateTimeFormat(report.locale, { dateStyle: 'short', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(now);
-  return [range, `${text(L.generated, report.locale)}: ${at}`].filter((s) => s !== '').join(' · ');
+  return [range, `${text(REPORT_LABELS.generated, report.locale)}: ${at}`].filter((s) => s !== '').join(' · ');
 }
 
 async function sendFile(reply: FastifyReply, request: FastifyRequest, report: ReportResult, format: 'xlsx' | 'pdf', now: Date): Promise<FastifyReply> {
