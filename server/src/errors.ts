@@ -96,6 +96,10 @@ export const ERRORS = {
   CARDO_ERR_STUDIO_NOT_GIT: { status: 409, message: 'The metadata directory is not in a git repository.' },
   CARDO_ERR_STUDIO_NOTHING_TO_COMMIT: { status: 409, message: 'There are no metadata changes to commit.' },
   CARDO_ERR_STUDIO_GIT: { status: 409, message: 'git refused the operation; see the detail.' },
+  CARDO_ERR_STUDIO_REFERENCED: { status: 409, message: 'Other metadata refers to this item; change those references first.' },
+  CARDO_ERR_STUDIO_RENAME: { status: 400, message: 'The item cannot be renamed so; see the detail.' },
+  CARDO_ERR_STUDIO_UNDELETABLE: { status: 400, message: 'This metadata file is edited, not deleted.' },
+  CARDO_ERR_STUDIO_DOCX: { status: 400, message: 'The upload is not a readable .docx template.' },
 
   // Exports and saved list views
   CARDO_ERR_EXPORT_TOO_LARGE: { status: 400, message: 'The export has more rows than allowed; narrow the filter.' },

@@ -11,6 +11,7 @@ import { I18nProvider, isUiLocale, useI18n } from './i18n.js';
 import { Login } from './Login.js';
 import { MESSAGES } from './messages.js';
 import { PublishPage } from './publish/PublishPage.js';
+import { TemplatePage } from './refs/TemplatePage.js';
 import { SessionProvider, useSession } from './session.js';
 
 function Header() {
@@ -52,6 +53,11 @@ function EntityRoute() {
   return <EntityDesigner key={name} name={name} />;
 }
 
+function TemplateRoute() {
+  const { name = '' } = useParams();
+  return <TemplatePage key={name} name={name} />;
+}
+
 function FileRoute() {
   const path = useParams()['*'] ?? '';
   return <FileEditor key={path} path={path} />;
@@ -83,6 +89,7 @@ function Studio() {
             <Route path="entities/:name" element={<EntityRoute />} />
             <Route path="workflows/:name" element={<WorkflowRoute />} />
             <Route path="files/*" element={<FileRoute />} />
+            <Route path="templates/:name" element={<TemplateRoute />} />
             <Route path="publish" element={<PublishPage />} />
             <Route path="git" element={<GitPage />} />
             <Route path="*" element={<Home />} />

@@ -6,6 +6,7 @@ import { useI18n } from './i18n.js';
 import type { MessageKey } from './messages.js';
 import { useSession } from './session.js';
 import type { StudioFileEntry } from './types.js';
+import { ItemActions } from './refs/ItemActions.js';
 
 /** The explorer's groups, in the order a consultant thinks of the application. */
 const GROUPS: ReadonlyArray<{ key: string; kinds: ReadonlyArray<StudioFileEntry['kind']>; label: MessageKey }> = [
@@ -24,6 +25,7 @@ const NEW_WORKFLOW = 'new-workflow';
 export function routeOf(file: StudioFileEntry): string {
   if (file.kind === 'entity') return `/entities/${file.name}`;
   if (file.kind === 'workflow') return `/workflows/${encodeURIComponent(file.name)}`;
+  if (file.kind === 'templateDocx') return `/templates/${encodeURIComponent(file.name)}`;
   return `/files/${file.path}`;
 }
 
@@ -40,7 +42,7 @@ export function Explorer() {
       children: [
         ...files
           .filter((f) => group.kinds.includes(f.kind))
-          .map((f) => ({ key: routeOf(f), label: <span data-testid={`explorer-${f.path}`}>{f.kind === 'templateDocx' ? `${f.name}.docx` : f.name}</span>, disabled: f.kind === 'templateDocx' })),
+          .map((f) => ({ key: routeOf(f), label: <ItemActions file={f} routeOf={routeOf}><span data-testid={`explorer-${f.path}`}>{f.kind === 'templateDocx' ? `${f.name}.docx` : f.name}</span></ItemActions> })),
         ...(group.key === 'workflow' ? [{ key: NEW_WORKFLOW, label: <span data-testid="explorer-new-workflow">+ {t('workflow.new')}</span> }] : []),
       ],
     })),

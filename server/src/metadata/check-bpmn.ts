@@ -52,6 +52,7 @@ function checkProcess(c: Checker, file: string, process: BpmnElement): void {
     if (unsupported) c.add('CARDO_ERR_META_BPMN_UNSUPPORTED', file, ep, `${element.$type}${element.name ? ` "${element.name}"` : ''}: ${unsupported}`);
     if (element.$type === 'bpmn:UserTask') {
       const role = element.candidateRole as string | undefined;
+      if (role) c.use(file, `${ep}/cardo:candidateRole`, 'role', role);
       if (role && !roleExists(c, role)) c.add('CARDO_ERR_META_UNKNOWN_ROLE', file, `${ep}/cardo:candidateRole`, `There is no role "${role}" in roles.json.`);
       const assignee = element.assignee as string | undefined;
       if (assignee !== undefined) {
@@ -172,11 +173,13 @@ function checkServiceTask(c: Checker, file: string, ep: string, element: BpmnEle
   }
   if (action === 'startProcess') {
     const process = element.process as string | undefined;
+    if (process) c.use(file, `${ep}/cardo:process`, 'workflow', process);
     if (!process) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="startProcess" needs cardo:process, the file name of a workflow.');
     else if (!c.set.workflows.some((w) => w.name === process)) c.add('CARDO_ERR_META_UNKNOWN_WORKFLOW', file, `${ep}/cardo:process`, `There is no workflow "${process}" in workflows/.`);
   }
   if (action === 'generateDocument') {
     const name = element.template as string | undefined;
+    if (name) c.use(file, `${ep}/cardo:template`, 'template', name);
     const template = name ? c.set.templates.find((t) => t.name === name) : undefined;
     if (!name) c.add('CARDO_ERR_META_BPMN_ATTRIBUTE', file, ep, 'cardo:action="generateDocument" needs cardo:template, the file name of a document template.');
     else if (!template) c.add('CARDO_ERR_META_UNKNOWN_TEMPLATE', file, `${ep}/cardo:template`, `There is no document template "${name}" in templates/.`);

@@ -15,6 +15,9 @@ const DATE = new Set(['date', 'datetime']);
 const TEXT = new Set(['string', 'text', 'email', 'phone', 'url']);
 const SYSTEM_FIELD_NAMES = new Set(SYSTEM_FIELDS.map((f) => f.name));
 
+/** The kinds of names `Checker.use` reports; a recipient is `field:…`, `role:…` or `owner` of an entity. */
+export type UsedKind = 'role' | 'report' | 'calendar' | 'workflow' | 'template' | 'recipient';
+
 /** Collects problems for one file at a time; every check adds to it and goes on. */
 export class Checker {
   readonly problems: Problem[] = [];
@@ -26,6 +29,12 @@ export class Checker {
   add(code: ErrorCode, file: string, pointer: string, message: string): void {
     this.problems.push({ code, file, pointer, message });
   }
+
+  /**
+   * A name of another metadata item used at a pointer (role, report, calendar, workflow,
+   * template, a recipient); validation needs nothing here, the references index listens.
+   */
+  use(_file: string, _pointer: string, _kind: UsedKind, _name: string, _entity?: string): void {}
 
   /** The entity, or undefined (reported unless its own file is broken, which is reported already). */
   entity(file: string, pointer: string, name: string): Entity | undefined {
@@ -130,9 +139,9 @@ function toConditionField(field: Field, entity: Entity): ConditionField {
   return { type };
 }
 
-export async function checkCrossReferences(set: MetadataSet, files: readonly MetadataFile[]): Promise<Problem[]> {
+export async function checkCrossReferences(set: MetadataSet, files: readonly MetadataFile[], makeChecker = (index: EntityIndex, s: MetadataSet) => new Checker(index, s)): Promise<Problem[]> {
   const index = new EntityIndex([...set.entities, ...set.brokenEntities].map((e) => e.def), files.filter((f) => f.kind === 'entity').map((f) => f.name));
-  const c = new Checker(index, set);
+  const c = makeChecker(index, set);
   if (!set.app && !files.some((f) => f.kind === 'app')) c.add('CARDO_ERR_META_MISSING_APP', 'app.json', '', 'Every application needs metadata/app.json.');
   checkEntityNames(c, set.entities);
   for (const entity of set.entities) checkEntity(c, entity);
@@ -301,6 +310,8 @@ function checkApp(c: Checker): void {
         const entity = c.entity(file, `${p}/entity`, item.entity);
         if (entity && item.view && !entity.lists.some((l) => l.name === item.view)) c.add('CARDO_ERR_META_UNKNOWN_VIEW', file, `${p}/view`, `Entity "${entity.name}" has no list view "${item.view}".`);
       }
+      if (item.calendar) c.use(file, `${p}/calendar`, 'calendar', item.calendar);
+      if (item.report) c.use(file, `${p}/report`, 'report', item.report);
       if (item.calendar && !c.set.names.calendar.has(item.calendar)) c.add('CARDO_ERR_META_UNKNOWN_CALENDAR', file, `${p}/calendar`, `There is no calendars/${item.calendar}.json.`);
       if (item.report && !c.set.names.report.has(item.report)) c.add('CARDO_ERR_META_UNKNOWN_REPORT', file, `${p}/report`, `There is no reports/${item.report}.json.`);
     });
@@ -316,6 +327,7 @@ function checkRoles(c: Checker): void {
     const p = `/roles/${i}`;
     c.label(file, `${p}/label`, role.label);
     role.reports?.forEach((report, j) => {
+      c.use(file, `${p}/reports/${j}`, 'report', report);
       if (report !== '*' && !c.set.names.report.has(report)) c.add('CARDO_ERR_META_UNKNOWN_REPORT', file, `${p}/reports/${j}`, `There is no reports/${report}.json.`);
     });
     for (const [entityName, permission] of Object.entries(role.permissions)) {
@@ -343,6 +355,7 @@ export function checkRecipients(c: Checker, file: string, p: string, entity: str
     const rp = `${p}/${i}`;
     const fieldName = /^(?:manager:)?field:(.+)$/.exec(recipient)?.[1];
     const role = /^role:(.+)$/.exec(recipient)?.[1];
+    c.use(file, rp, 'recipient', recipient, entity);
     if (fieldName) {
       const field = c.index.resolve(entity, fieldName);
       if (!field.ok) c.add('CARDO_ERR_META_UNKNOWN_RECIPIENT', file, rp, field.message);
@@ -391,6 +404,7 @@ function checkAutomation(c: Checker, { file, def: a }: Named<Automation>): void 
         c.path(file, `${p}/to`, a.entity, action.to, new Set(['reference', 'user']), 'links are made to the record a reference field points to');
         break;
       case 'startWorkflow':
+        c.use(file, `${p}/process`, 'workflow', action.process);
         if (!c.set.workflows.some((w) => w.name === action.process)) c.add('CARDO_ERR_META_UNKNOWN_WORKFLOW', file, `${p}/process`, `There is no workflows/${action.process}.bpmn.`);
         break;
       case 'notify':

@@ -6,6 +6,8 @@ import { applyMigration } from '../plan/apply.js';
 import { planMigration } from '../plan/plan.js';
 import { listStudioFiles, problemsOf, readStudioFile, resolveMetadataPath, writeStudioFile, type StudioWrite } from './studio-files.js';
 import { gitCommit, gitDiff, gitLog, gitStatus } from './studio-git.js';
+import { deleteStudioFile, DOCX_TYPES, MAX_TEMPLATE_BYTES, referencesOf, renameItem, uploadTemplate } from './studio-refs.js';
+import type { Item, ItemKind } from '../metadata/references.js';
 
 const putBody = {
   type: 'object',
@@ -29,6 +31,25 @@ const logQuery = {
   properties: { path: { type: 'string', minLength: 1, maxLength: 500 }, limit: { type: 'string', pattern: '^([1-9][0-9]?|1[0-9]{2}|200)$' } },
 } as const;
 
+const ITEM_KINDS: ItemKind[] = ['entity', 'field', 'role', 'workflow', 'template', 'notification', 'automation', 'report', 'calendar'];
+const NAME = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const referencesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'name'],
+  properties: { kind: { enum: ITEM_KINDS.filter((k) => k !== 'field') }, name: NAME, field: NAME },
+} as const;
+const renameBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'from', 'to'],
+  properties: { kind: { enum: ITEM_KINDS }, from: NAME, to: NAME, entity: NAME },
+  // A field is renamed within its entity.
+  if: { properties: { kind: { const: 'field' } } },
+  then: { required: ['entity'] },
+} as const;
+const templateParams = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,62}$' } } } as const;
+
 /** Studio and administrators only: roles with studio: true or admin: true. */
 function assertStudio(request: FastifyRequest): void {
   const allowed = request.model.roles.filter((r) => r.studio === true || r.admin === true).map((r) => r.name);
@@ -39,7 +60,7 @@ function assertStudio(request: FastifyRequest): void {
  * Metadata publishing: plan shows the schema changes the files on disk need; apply migrates
  * and swaps the model in, without a restart (requests in flight keep the model they began with).
  */
-export const studioRoutes: RoutePlugin = (app, { models, config, target }) => {
+export const studioRoutes: RoutePlugin = async (app, { models, config, target }) => {
   const load = async () => {
     const { model, problems } = await loadModel(config.metadataDir);
     if (!model) throw new CardoError('CARDO_ERR_META_INVALID', `${problems.length} problem(s) in the metadata.`, { extra: { problems } });
@@ -67,6 +88,46 @@ export const studioRoutes: RoutePlugin = (app, { models, config, target }) => {
     const { problems } = await loadModel(config.metadataDir);
     reply.status(created ? 201 : 200);
     return { ...file, changed, valid: problems.length === 0, problems };
+  });
+
+  // Every place that references an item: ?kind=entity&name=deal[&field=amount] (a field of the entity).
+  app.get<{ Querystring: { kind: ItemKind; name: string; field?: string } }>('/api/studio/references', { schema: { querystring: referencesQuery } }, async (request) => {
+    assertStudio(request);
+    const { kind, name, field } = request.query;
+    if (field !== undefined && kind !== 'entity') throw new CardoError('CARDO_ERR_API_VALIDATION', 'field names a field of an entity: kind must be entity.', { errors: [{ path: '/field', message: 'Only with kind=entity.' }] });
+    const item: Item = field === undefined ? { kind, name } : { kind: 'field', entity: name, name: field };
+    return { item, references: await referencesOf(config.metadataDir, item) };
+  });
+
+  // Refused (409 CARDO_ERR_STUDIO_REFERENCED, with the references) while other metadata uses the item.
+  app.delete<{ Params: { '*': string } }>('/api/studio/files/*', async (request) => {
+    assertStudio(request);
+    const ifMatch = request.headers['if-match'];
+    const { deleted } = await deleteStudioFile(config.metadataDir, request.params['*'], typeof ifMatch === 'string' ? ifMatch : undefined);
+    const { problems } = await loadModel(config.metadataDir);
+    return { deleted, valid: problems.length === 0, problems };
+  });
+
+  app.post<{ Body: { kind: ItemKind; from: string; to: string; entity?: string } }>('/api/studio/rename', { schema: { body: renameBody } }, async (request) => {
+    assertStudio(request);
+    const result = await renameItem(config.metadataDir, request.body);
+    const { problems } = await loadModel(config.metadataDir);
+    return { ...result, valid: problems.length === 0, problems };
+  });
+
+  // A .docx template as raw bytes, in a scope of its own: every other studio route speaks JSON only.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(DOCX_TYPES, { parseAs: 'buffer', bodyLimit: MAX_TEMPLATE_BYTES }, (_request, body, done) => done(null, body));
+    scope.put<{ Params: { name: string } }>('/api/studio/templates/:name', { schema: { params: templateParams } }, async (request, reply) => {
+      assertStudio(request);
+      const ifMatch = request.headers['if-match'];
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const file = await uploadTemplate(config.metadataDir, request.params.name, bytes, typeof ifMatch === 'string' ? ifMatch : undefined);
+      const { problems } = await loadModel(config.metadataDir);
+      reply.status(file.created ? 201 : 200);
+      return { ...file, valid: problems.length === 0, problems, templateProblems: problems.filter((p) => p.file === file.path || p.file === `templates/${request.params.name}.json`) };
+    });
   });
 
   app.get('/api/studio/git/status', async (request) => {

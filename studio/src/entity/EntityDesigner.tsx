@@ -8,6 +8,8 @@ import type { Entity, Field, MetadataProblem, StudioFile } from '../types.js';
 import { FieldEditor } from './FieldEditor.js';
 import { FormDesigner } from './FormDesigner.js';
 import { ListDesigner } from './ListDesigner.js';
+import { ReferencesPanel } from '../refs/ReferencesPanel.js';
+import { RenameDialog } from '../refs/RenameDialog.js';
 import { fieldUses, removeField, upsertField } from './entity-edit.js';
 
 type Saved = StudioFile & { valid: boolean; problems: MetadataProblem[]; changed: boolean };
@@ -26,6 +28,8 @@ export function EntityDesigner({ name }: { name: string }) {
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [editing, setEditing] = useState<Field | 'new' | null>(null);
+  // Renaming rewrites files on the server, so it is offered only without unsaved edits.
+  const [renaming, setRenaming] = useState<string | null>(null);
   // Bumped on every load, so the designers below drop their local state with the old file.
   const [generation, setGeneration] = useState(0);
 
@@ -98,6 +102,9 @@ export function EntityDesigner({ name }: { name: string }) {
             title: '',
             render: (_, f) => (
               <Space>
+                <Button size="small" onClick={() => setRenaming(f.name)} disabled={dirty} title={dirty ? t('common.unsaved') : undefined} data-testid={`field-rename-${f.name}`}>
+                  {t('refs.rename')}
+                </Button>
                 <Button size="small" onClick={() => setEditing(f)} data-testid={`field-edit-${f.name}`}>
                   {t('common.edit')}
                 </Button>
@@ -144,8 +151,20 @@ export function EntityDesigner({ name }: { name: string }) {
           { key: 'fields', label: <span data-testid="tab-fields">{t('designer.fields')}</span>, children: fieldsTab },
           { key: 'form', label: <span data-testid="tab-form">{t('designer.form')}</span>, children: <FormDesigner entity={entity} onChange={change} /> },
           { key: 'lists', label: <span data-testid="tab-lists">{t('designer.lists')}</span>, children: <ListDesigner entity={entity} onChange={change} locales={locales} /> },
+          { key: 'refs', label: <span data-testid="tab-references">{t('refs.tab')}</span>, children: <ReferencesPanel entity={entity} /> },
         ]}
       />
+      {renaming && (
+        <RenameDialog
+          item={{ kind: 'field', entity: name, name: renaming }}
+          onClose={() => setRenaming(null)}
+          onRenamed={(_to, result) => {
+            setRenaming(null);
+            void message.success(t('refs.renamed', { count: result.changed.length }));
+            void load();
+          }}
+        />
+      )}
       {editing && (
         <FieldEditor
           field={editing === 'new' ? null : editing}
