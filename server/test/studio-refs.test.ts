@@ -106,9 +106,10 @@ describe('studio rename', () => {
     const entity = JSON.parse(await readFile(path.join(dir, 'entities/document.json'), 'utf8')) as { form: unknown; lists: unknown; fields: Array<{ name: string }> };
     expect(entity.fields.map((f) => f.name)).toContain('reviewStatus');
     expect(JSON.stringify(entity.form)).toContain('"reviewStatus"');
-    const plan = (await as('POST', '/api/studio/plan')).json() as { destructive: boolean; changes: Array<{ column?: string; destructive: boolean }> };
-    expect(plan.destructive).toBe(true);
-    expect(plan.changes.some((c) => c.destructive && /approval/i.test(c.column ?? ''))).toBe(true);
+    // The planner does not guess renames: the column is dropped (destructive, its values lost) and a new one added.
+    const plan = (await as('POST', '/api/studio/plan')).json() as { destructive: unknown[]; changes: Array<{ kind: string; column?: string; destructive: boolean }> };
+    expect(plan.destructive).toEqual([expect.objectContaining({ kind: 'dropColumn', table: 'document', column: 'approval_status' })]);
+    expect(plan.changes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'addColumn', column: 'review_status', destructive: false })]));
     gitIn('checkout', '--', '.');
   }, 60_000);
 
