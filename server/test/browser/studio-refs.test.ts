@@ -1,0 +1,102 @@
+// Issue 11: rename with references updated, delete refused while referenced, template upload.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
+import { launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
+import { docx } from '../helpers/metadata-fixture.js';
+import { TEST_PASSWORD } from '../helpers/test-app.js';
+
+jest.setTimeout(120_000);
+
+const STUDIO_DIST = fileURLToPath(new URL('../../../studio/dist/', import.meta.url));
+let repo: string;
+let dir: string;
+let server: UiServer;
+let browser: Browser;
+let page: Page;
+
+const gitIn = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+
+beforeAll(async () => {
+  if (!existsSync(path.join(STUDIO_DIST, 'index.html'))) throw new Error('The studio is not built; run npm run build --workspace studio');
+  repo = await mkdtemp(path.join(tmpdir(), 'cardo-studio-refs-ui-'));
+  dir = path.join(repo, 'metadata');
+  await cp(APP_METADATA_DIR, dir, { recursive: true });
+  gitIn('init', '--quiet', '--initial-branch=main');
+  gitIn('add', '.');
+  gitIn('-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', 'commit', '--quiet', '-m', 'initial');
+  server = await startUiServer({ model: await loadTestModel(dir), env: { CARDO_METADATA_DIR: dir, CARDO_STUDIO_DIR: STUDIO_DIST } });
+  await server.login('consult', ['consultant']);
+  browser = await launchBrowser();
+  const context = await browser.newContext({ locale: 'en', viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${server.url}/studio`);
+  await page.getByTestId('login-name').fill('consult');
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('explorer').waitFor();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (repo) await rm(repo, { recursive: true, force: true });
+});
+
+describe('studio references', () => {
+  it('renames a field in the designer; the git diff shows every referencing file changed', async () => {
+    const referencing = ((await server.as('consult', { method: 'GET', url: '/api/studio/references?kind=entity&name=document&field=approvalStatus' })).json() as { references: Array<{ file: string }> }).references.map((r) => r.file);
+    const files = [...new Set(referencing)].sort();
+    expect(files.length).toBeGreaterThan(1);
+    await page.getByTestId('explorer-entities/document.json').click();
+    await page.getByTestId('field-rename-approvalStatus').click();
+    await page.getByTestId('rename-input').fill('reviewStatus');
+    await page.getByTestId('rename-ok').click();
+    await page.getByTestId('field-rename-reviewStatus').waitFor();
+    await page.getByTestId('tab-references').click();
+    await page.getByTestId('references-panel').waitFor();
+    await screenshot(page, 'studio-references');
+    await page.getByTestId('nav-git').click();
+    const diff = page.getByTestId('git-diff');
+    await diff.waitFor();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="git-diff"]')?.textContent ?? '').includes('reviewStatus'));
+    const text = (await diff.textContent()) ?? '';
+    for (const file of files) expect(text).toContain(`b/metadata/${file}`);
+    expect(text).not.toMatch(/^\+.*\bapprovalStatus\b/m);
+    gitIn('checkout', '--', '.');
+  });
+
+  it('refuses to delete a referenced entity and shows the references', async () => {
+    await page.getByTestId('explorer-entities/counterparty.json').click({ button: 'right' });
+    await page.getByTestId('action-delete').click();
+    await page.getByTestId('delete-ok').click();
+    const refused = page.getByTestId('delete-refused');
+    await refused.waitFor();
+    await expect(refused.getByTestId('reference').count()).resolves.toBeGreaterThan(3);
+    expect(await refused.textContent()).toContain('entities/deal.json');
+    await screenshot(page, 'studio-delete-refused');
+    expect(await readFile(path.join(dir, 'entities/counterparty.json'), 'utf8')).toContain('"counterparty"');
+    await page.keyboard.press('Escape');
+    await refused.waitFor({ state: 'hidden' });
+  });
+
+  it('uploads a template and shows its unknown placeholders', async () => {
+    const upload = path.join(repo, 'upload.docx');
+    await writeFile(upload, docx(['Act {{number}}', 'Signed by {{noSuchField}}']));
+    await page.getByTestId('explorer').getByText(/^Templates \(/).click();
+    await page.getByTestId('explorer-templates/act.docx').click();
+    await page.getByTestId('template-page').waitFor();
+    await page.getByTestId('template-file').setInputFiles(upload);
+    await page.getByTestId('template-upload').click();
+    const problems = page.getByTestId('template-problems');
+    await problems.waitFor();
+    expect(await problems.textContent()).toContain('noSuchField');
+  });
+});
