@@ -1,35 +1,33 @@
-import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { APP_METADATA_DIR, loadTestModel } from './helpers/app-db.js';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { loadTestModel } from './helpers/app-db.js';
 import { docx } from './helpers/metadata-fixture.js';
+import { metadataRepo, type MetadataRepo } from './helpers/metadata-repo.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 /** References, rename, delete and template upload of the studio API, on a copy of metadata/ in a temporary git repository. */
-let repo: string;
+// Each call validates the whole CRM metadata; the shared machine is slow.
+jest.setTimeout(60_000);
+
+let repo: MetadataRepo;
 let dir: string;
 let t: TestApp;
 
-const gitIn = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+const gitIn = (...args: string[]) => repo.git(...args);
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 type Ref = { file: string; pointer: string; usage: string; item: { kind: string; name: string; entity?: string } };
 
 beforeAll(async () => {
-  repo = await mkdtemp(path.join(tmpdir(), 'cardo-studio-refs-'));
-  dir = path.join(repo, 'metadata');
-  await cp(APP_METADATA_DIR, dir, { recursive: true });
-  gitIn('init', '--quiet', '--initial-branch=main');
-  gitIn('add', '.');
-  gitIn('-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', 'commit', '--quiet', '-m', 'initial');
+  repo = await metadataRepo('cardo-studio-refs-');
+  dir = repo.dir;
   t = await createTestApp({ model: await loadTestModel(dir), env: { CARDO_METADATA_DIR: dir } });
   await t.login('consult', ['consultant']);
   await t.login('seller', ['sales_manager']);
 }, 120_000);
 afterAll(async () => {
   await t?.close();
-  await rm(repo, { recursive: true, force: true });
+  await repo?.remove();
 });
 
 const as = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object, login = 'consult') => t.as(login, { method, url, ...(payload ? { payload } : {}) });

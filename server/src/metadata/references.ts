@@ -1,6 +1,6 @@
 import { ExpressionError, expressionPaths, parseExpression } from '../expression/expression.js';
 import { TemplateError, templatePaths } from '../expression/template.js';
-import { checkCrossReferences, Checker, type UsedKind } from './cross-refs.js';
+import { Checker, type UsedKind } from './cross-refs.js';
 import type { EntityIndex } from './entity-index.js';
 import type { MetadataFile } from './load.js';
 import { validateFiles, type MetadataSet } from './validate.js';
@@ -50,9 +50,8 @@ export class ReferenceIndex {
 
 /** Builds the index by running the validator's checks with a checker that records what each check resolves. */
 export async function indexReferences(files: readonly MetadataFile[]): Promise<ReferenceIndex> {
-  const { set } = await validateFiles(files);
   let recorder: RecordingChecker | undefined;
-  await checkCrossReferences(set, files, (index, s) => (recorder = new RecordingChecker(index, s)));
+  await validateFiles(files, (index, s) => (recorder = new RecordingChecker(index, s)));
   const r = recorder as RecordingChecker | undefined;
   if (!r) throw new Error('The cross-reference checks made no checker.');
   return new ReferenceIndex(dedupe(r.references), r.index);

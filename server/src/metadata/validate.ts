@@ -40,7 +40,7 @@ export interface ValidationResult {
 }
 
 /** Checks each JSON file against its meta-schema, then everything against everything else. */
-export async function validateFiles(files: readonly MetadataFile[]): Promise<ValidationResult> {
+export async function validateFiles(files: readonly MetadataFile[], makeChecker?: Parameters<typeof checkCrossReferences>[2]): Promise<ValidationResult> {
   const problems: Problem[] = [];
   const names = Object.fromEntries(KINDS.map((k) => [k, new Set(files.filter((f) => f.kind === k).map((f) => f.name))])) as Record<FileKind, Set<string>>;
   const set: MetadataSet = { entities: [], automations: [], notifications: [], calendars: [], reports: [], templates: [], templateDocs: [], workflows: [], brokenEntities: [], names };
@@ -63,7 +63,7 @@ export async function validateFiles(files: readonly MetadataFile[]): Promise<Val
     }
     addToSet(set, file);
   }
-  problems.push(...(await checkCrossReferences(set, files)));
+  problems.push(...(await checkCrossReferences(set, files, makeChecker)));
   return { set, problems: sortProblems(problems) };
 }
 

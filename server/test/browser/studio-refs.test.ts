@@ -1,36 +1,31 @@
 // Issue 11: rename with references updated, delete refused while referenced, template upload.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
+import { loadTestModel } from '../helpers/app-db.js';
 import { launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
 import { docx } from '../helpers/metadata-fixture.js';
+import { metadataRepo, type MetadataRepo } from '../helpers/metadata-repo.js';
 import { TEST_PASSWORD } from '../helpers/test-app.js';
 
 jest.setTimeout(120_000);
 
 const STUDIO_DIST = fileURLToPath(new URL('../../../studio/dist/', import.meta.url));
-let repo: string;
+let repo: MetadataRepo;
 let dir: string;
 let server: UiServer;
 let browser: Browser;
 let page: Page;
 
-const gitIn = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+const gitIn = (...args: string[]) => repo.git(...args);
 
 beforeAll(async () => {
   if (!existsSync(path.join(STUDIO_DIST, 'index.html'))) throw new Error('The studio is not built; run npm run build --workspace studio');
-  repo = await mkdtemp(path.join(tmpdir(), 'cardo-studio-refs-ui-'));
-  dir = path.join(repo, 'metadata');
-  await cp(APP_METADATA_DIR, dir, { recursive: true });
-  gitIn('init', '--quiet', '--initial-branch=main');
-  gitIn('add', '.');
-  gitIn('-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', 'commit', '--quiet', '-m', 'initial');
+  repo = await metadataRepo('cardo-studio-refs-ui-');
+  dir = repo.dir;
   server = await startUiServer({ model: await loadTestModel(dir), env: { CARDO_METADATA_DIR: dir, CARDO_STUDIO_DIR: STUDIO_DIST } });
   await server.login('consult', ['consultant']);
   browser = await launchBrowser();
@@ -47,7 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (repo) await rm(repo, { recursive: true, force: true });
+  await repo?.remove();
 });
 
 describe('studio references', () => {
@@ -68,14 +63,15 @@ describe('studio references', () => {
     await diff.waitFor();
     await page.waitForFunction(() => (document.querySelector('[data-testid="git-diff"]')?.textContent ?? '').includes('reviewStatus'));
     const text = (await diff.textContent()) ?? '';
-    for (const file of files) expect(text).toContain(`b/metadata/${file}`);
+    for (const file of files) expect(text).toContain(`+++ b/${file}`);
     expect(text).not.toMatch(/^\+.*\bapprovalStatus\b/m);
     gitIn('checkout', '--', '.');
   });
 
   it('refuses to delete a referenced entity and shows the references', async () => {
     await page.getByTestId('explorer-entities/counterparty.json').click({ button: 'right' });
-    await page.getByTestId('action-delete').click();
+    // The context menu opens under the pointer, over the explorer, and animates in: click its entry directly.
+    await page.getByTestId('action-delete').dispatchEvent('click');
     await page.getByTestId('delete-ok').click();
     const refused = page.getByTestId('delete-refused');
     await refused.waitFor();
@@ -88,7 +84,7 @@ describe('studio references', () => {
   });
 
   it('uploads a template and shows its unknown placeholders', async () => {
-    const upload = path.join(repo, 'upload.docx');
+    const upload = path.join(repo.repo, 'upload.docx');
     await writeFile(upload, docx(['Act {{number}}', 'Signed by {{noSuchField}}']));
     await page.getByTestId('explorer').getByText(/^Templates \(/).click();
     await page.getByTestId('explorer-templates/act.docx').click();
