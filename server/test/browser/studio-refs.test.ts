@@ -59,9 +59,8 @@ describe('studio references', () => {
     await page.getByTestId('references-panel').waitFor();
     await screenshot(page, 'studio-references');
     await page.getByTestId('nav-git').click();
-    const diff = page.getByTestId('git-diff');
+    const diff = page.getByTestId('git-diff').filter({ hasText: 'reviewStatus' });
     await diff.waitFor();
-    await page.waitForFunction(() => (document.querySelector('[data-testid="git-diff"]')?.textContent ?? '').includes('reviewStatus'));
     const text = (await diff.textContent()) ?? '';
     for (const file of files) expect(text).toContain(`+++ b/${file}`);
     expect(text).not.toMatch(/^\+.*\bapprovalStatus\b/m);
