@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { loadTestModel } from './helpers/app-db.js';
 import { docx } from './helpers/metadata-fixture.js';
 import { metadataRepo, type MetadataRepo } from './helpers/metadata-repo.js';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
+import { writeEdits } from '../src/studio/studio-refs.js';
 
 /** References, rename, delete and template upload of the studio API, on a copy of metadata/ in a temporary git repository. */
 // Each call validates the whole CRM metadata; the shared machine is slow.
@@ -131,6 +132,19 @@ describe('studio rename', () => {
     expect(r.statusCode).toBe(status);
     expect(r.json()).toMatchObject({ code });
     expect(changedFiles()).toEqual([]);
+  });
+});
+
+describe('writing several files as one operation', () => {
+  it('changes nothing and leaves no temporary file when one of the files cannot be written', async () => {
+    const edits = [
+      { path: 'entities/deal.json', bytes: Buffer.from('{}\n') },
+      { path: 'notifications/task-overdue.json', bytes: null },
+      { path: 'entities/.hidden.json', bytes: Buffer.from('{}\n') },
+    ];
+    await expect(writeEdits(dir, edits)).rejects.toMatchObject({ code: 'CARDO_ERR_STUDIO_PATH' });
+    expect(changedFiles()).toEqual([]);
+    expect((await readdir(path.join(dir, 'entities'))).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 });
 
