@@ -9,7 +9,7 @@ import { useMetadataFile } from '../files/use-metadata-file.js';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
 import { ChannelsInput, Item, RecipientsInput, TemplateInputs } from '../notification/MessageFields.js';
-import { pickableFields, referenceFields, withCondition, withOptional } from '../notification/notification-model.js';
+import { pickableFields, referenceFields, settableFields, withCondition, withOptional } from '../notification/notification-model.js';
 import { useRuleContext, type RuleContext } from '../notification/rule-context.js';
 import { useSession } from '../session.js';
 import type { Field, MetadataProblem } from '../types.js';
@@ -131,7 +131,7 @@ function ActionEditor(props: ActionProps) {
               {t('auto.linkNew')}
             </Checkbox>
           </Item>
-          <ValuesEditor values={action.values} onChange={(values) => onChange({ ...action, values })} fields={pickableFields(context.index, action.entity)} problems={problems} pointer={`${pointer}/values`} testId={`${testId}-values`} />
+          <ValuesEditor values={action.values} onChange={(values) => onChange({ ...action, values })} fields={settableFields(context.index, action.entity)} problems={problems} pointer={`${pointer}/values`} testId={`${testId}-values`} />
         </>
       );
     }
@@ -144,7 +144,7 @@ function ActionEditor(props: ActionProps) {
           <Item label={t('auto.target')} pointer={`${pointer}/target`} problems={problems} testId={`${testId}-target`}>
             <Select value={action.target ?? ''} onChange={(v: string) => onChange({ ...withOptional(action, 'target', v || undefined), values: {} })} options={[{ value: '', label: t('auto.target.self') }, ...references]} data-testid={`${testId}-target`} />
           </Item>
-          <ValuesEditor values={action.values} onChange={(values) => onChange({ ...action, values })} fields={pickableFields(context.index, targetEntity)} problems={problems} pointer={`${pointer}/values`} testId={`${testId}-values`} />
+          <ValuesEditor values={action.values} onChange={(values) => onChange({ ...action, values })} fields={settableFields(context.index, targetEntity)} problems={problems} pointer={`${pointer}/values`} testId={`${testId}-values`} />
         </>
       );
     }
@@ -189,8 +189,7 @@ const NUMERIC = new Set(['integer', 'decimal', 'money', 'percent']);
 /** Field → value rows; a value is a literal typed by the field, or an expression ({"$expr": …}). */
 function ValuesEditor({ values, onChange, fields, problems, pointer, testId }: { values: ActionValues; onChange(next: ActionValues): void; fields: readonly Field[]; problems: Problems; pointer: string; testId: string }) {
   const { t, label } = useI18n();
-  const writable = fields.filter((f) => !f.readOnly && f.type !== 'formula');
-  const unused = writable.find((f) => !Object.hasOwn(values, f.name));
+  const unused = fields.find((f) => !Object.hasOwn(values, f.name));
   return (
     <Item label={t('auto.values')} pointer={pointer} problems={problems} exact help={t('auto.value.help')} testId={testId}>
       <Space orientation="vertical" style={{ width: '100%' }} data-testid={testId}>
@@ -201,7 +200,7 @@ function ValuesEditor({ values, onChange, fields, problems, pointer, testId }: {
           return (
             <Item key={name} pointer={vp} problems={problems} testId={`${testId}-${i}`}>
               <Space wrap>
-                <Select showSearch={{ optionFilterProp: 'label' }} value={name} onChange={(next: string) => onChange(renameValue(values, name, next))} options={writable.filter((f) => f.name === name || !Object.hasOwn(values, f.name)).map(fieldOption(label))} style={{ width: 260 }} data-testid={`${testId}-${i}-field`} />
+                <Select showSearch={{ optionFilterProp: 'label' }} value={name} onChange={(next: string) => onChange(renameValue(values, name, next))} options={fields.filter((f) => f.name === name || !Object.hasOwn(values, f.name)).map(fieldOption(label))} style={{ width: 260 }} data-testid={`${testId}-${i}-field`} />
                 <Checkbox checked={expression} onChange={(e) => onChange(setValue(values, name, e.target.checked ? { $expr: '' } : null))} data-testid={`${testId}-${i}-expression`}>
                   {t('auto.value.expression')}
                 </Checkbox>

@@ -5,7 +5,7 @@ import type { Entity, NotificationTrigger } from '../../../server/src/generated/
 import { loadMetadataDir, type MetadataFile } from '../../../server/src/metadata/load.js';
 import { validateFiles } from '../../../server/src/metadata/validate.js';
 import { skeletonAutomation } from '../automation/automation-model.js';
-import { dateFields, EntityIndex, formatRecipient, OFFSET, parseRecipient, pickableFields, placeholders, problemsAt, skeletonNotification, templateProblems, userFields, withTriggerOn } from './notification-model.js';
+import { dateFields, EntityIndex, formatRecipient, OFFSET, parseRecipient, pickableFields, placeholders, problemsAt, settableFields, skeletonNotification, templateProblems, userFields, withTriggerOn } from './notification-model.js';
 
 const METADATA = path.resolve(import.meta.dirname, '../../../metadata');
 let files: MetadataFile[];
@@ -29,6 +29,13 @@ describe('fields an entity offers', () => {
     const stage = pickableFields(index, 'deal').find((f) => f.name === 'stage');
     expect(stage?.options?.map((o) => o.value)).toEqual(expect.arrayContaining(['won', 'lost', 'contract']));
     expect(pickableFields(index, 'deal').find((f) => f.name === 'title')?.options).toBeUndefined();
+  });
+
+  it('lets automations set read-only fields of the entity but not the system ones', () => {
+    const names = settableFields(index, 'deal').map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['actualCloseDate', 'title', 'owner']));
+    expect(names).not.toContain('createdAt');
+    expect(names).not.toContain('id');
   });
 
   it('offers placeholders for the fields and one step through references, each of which the server accepts', () => {

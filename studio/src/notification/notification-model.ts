@@ -30,6 +30,9 @@ export function pickableFields(index: EntityIndex, entity: string): Field[] {
   return fieldsOf(index, entity).map((f) => (f.type === 'stage' && stages ? { ...f, options: stages.map((s) => ({ value: s.value, label: s.label, color: s.color })) } : f));
 }
 
+/** Fields an automation may set (cross-refs.ts, checkValues): all but the system's read-only ones, and not formulas, which are computed. */
+export const settableFields = (index: EntityIndex, entity: string): Field[] => pickableFields(index, entity).filter((f) => f.type !== 'formula' && !(f.readOnly === true && SYSTEM_FIELDS.some((s) => s.name === f.name)));
+
 /** Fields that name a user (user fields and references to sys_user): recipients come from them. */
 export const userFields = (index: EntityIndex, entity: string): Field[] => fieldsOf(index, entity).filter((f) => index.targetOf(f) === 'sys_user');
 export const dateFields = (index: EntityIndex, entity: string): Field[] => fieldsOf(index, entity).filter((f) => DATE_TYPES.has(f.type === 'formula' ? (f.resultType ?? '') : f.type));
