@@ -5,7 +5,7 @@ import { useI18n } from '../i18n.js';
 import type { MetadataFileState } from './use-metadata-file.js';
 
 /** The frame of a form editor over one metadata file: title, save / reload / history, and what the server said. */
-export function MetadataFileFrame<T>({ path, title, file, testId, children }: { path: string; title: ReactNode; file: MetadataFileState<T>; testId: string; children: ReactNode }) {
+export function MetadataFileFrame<T>({ path, title, file, testId, saveTestId = `${testId}-save`, children }: { path: string; title: ReactNode; file: MetadataFileState<T>; testId: string; saveTestId?: string; children: ReactNode }) {
   const { t } = useI18n();
   if (file.value === null) return file.error ? <Alert type="error" title={file.error} action={<Button onClick={() => void file.load()}>{t('common.retry')}</Button>} /> : <Spin />;
   return (
@@ -15,7 +15,7 @@ export function MetadataFileFrame<T>({ path, title, file, testId, children }: { 
           {title} <Typography.Text type="secondary">{path}</Typography.Text>
         </Typography.Title>
         {file.dirty && <Badge status="warning" text={t('common.unsaved')} />}
-        <Button type="primary" onClick={() => void file.save()} loading={file.saving} disabled={!file.dirty} data-testid={`${testId}-save`}>
+        <Button type="primary" onClick={() => void file.save()} loading={file.saving} disabled={!file.dirty} data-testid={saveTestId}>
           {t('common.save')}
         </Button>
         <Button onClick={() => void file.load()}>{t('common.reload')}</Button>

@@ -1,5 +1,6 @@
 // Loading and saving one JSON metadata file the way every form editor does: the etag read with
 // it goes back as If-Match, and the server's problems of the file come back with each save.
+import { App as AntApp } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, fileUrl } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -17,7 +18,7 @@ export interface MetadataFileState<T> {
   /** Problems of the whole metadata after the last save; null before any save. */
   allProblems: number | null;
   error: string | null;
-  /** Bumped on every load and save, so editors holding local state of the old value drop it. */
+  /** Bumped on every load, so editors holding local state of the old value drop it. */
   generation: number;
   load(): Promise<void>;
   save(): Promise<void>;
@@ -25,6 +26,7 @@ export interface MetadataFileState<T> {
 
 export function useMetadataFile<T>(path: string): MetadataFileState<T> {
   const { t } = useI18n();
+  const { message } = AntApp.useApp();
   const [value, setValue] = useState<T | null>(null);
   const [etag, setEtag] = useState('');
   const [dirty, setDirty] = useState(false);
@@ -62,7 +64,7 @@ export function useMetadataFile<T>(path: string): MetadataFileState<T> {
       setProblems(saved.problems.filter((p) => p.file === path));
       setAllProblems(saved.problems.length);
       setDirty(false);
-      setGeneration((g) => g + 1);
+      void message.success(t('common.saved'));
     } catch (e) {
       setError(e instanceof ApiError && e.code === 'CARDO_ERR_STUDIO_STALE' ? t('designer.stale') : e instanceof Error ? e.message : String(e));
     } finally {
