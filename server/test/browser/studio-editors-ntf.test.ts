@@ -65,10 +65,13 @@ async function choose(select: Locator, text: string, option: RegExp): Promise<vo
 
 /** Saves the open editor and waits for the server's verdict on the whole metadata. */
 async function save(editor: string): Promise<'valid' | 'invalid'> {
-  await page.getByTestId(`${editor}-save`).click();
-  const verdict = page.locator('[data-testid="designer-valid"], [data-testid="designer-invalid"]');
-  await verdict.waitFor();
-  return (await verdict.getAttribute('data-testid')) === 'designer-valid' ? 'valid' : 'invalid';
+  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes('/api/studio/files/')), page.getByTestId(`${editor}-save`).click()]);
+  expect(response.status()).toBe(200);
+  const verdict = (await response.json() as { valid: boolean }).valid ? 'valid' : 'invalid';
+  // The page shows the same verdict once it has taken the answer in.
+  await page.getByTestId(`designer-${verdict}`).waitFor();
+  await page.getByTestId(`${editor}-save`).and(page.locator(':disabled')).waitFor();
+  return verdict;
 }
 
 describe('studio notification and automation editors', () => {
@@ -145,6 +148,9 @@ describe('studio notification and automation editors', () => {
 
     await choose(page.getByTestId('auto-add-action'), 'Set', /^Set fields$/);
     const action = page.getByTestId('auto-action-1');
+    // Saved half-done, the draft is kept and the server's problem shows under the control it is about.
+    expect(await save('automation-editor')).toBe('invalid');
+    expect(await action.getByTestId('problem-auto-action-1-values').textContent()).toContain('fewer than 1 properties');
     await action.getByTestId('auto-action-1-values-add').click();
     await choose(action.getByTestId('auto-action-1-values-0-field'), 'description', /\(description\)$/);
     await action.getByTestId('auto-action-1-values-0-value').fill('Closed by automation');
