@@ -3,6 +3,7 @@ import enUS from 'antd/locale/en_US';
 import ruRU from 'antd/locale/ru_RU';
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes, useParams } from 'react-router-dom';
+import { AutomationEditor } from './automation/AutomationEditor.js';
 import { EntityDesigner } from './entity/EntityDesigner.js';
 import { Explorer } from './Explorer.js';
 import { FileEditor } from './files/FileEditor.js';
@@ -10,6 +11,7 @@ import { GitPage } from './git/GitPage.js';
 import { I18nProvider, isUiLocale, useI18n } from './i18n.js';
 import { Login } from './Login.js';
 import { MESSAGES } from './messages.js';
+import { NotificationEditor } from './notification/NotificationEditor.js';
 import { PublishPage } from './publish/PublishPage.js';
 import { TemplatePage } from './refs/TemplatePage.js';
 import { SessionProvider, useSession } from './session.js';
@@ -53,9 +55,10 @@ function EntityRoute() {
   return <EntityDesigner key={name} name={name} />;
 }
 
-function TemplateRoute() {
+/** An editor of one named file, remounted when the name changes. */
+function NamedRoute({ editor: Editor }: { editor: typeof NotificationEditor }) {
   const { name = '' } = useParams();
-  return <TemplatePage key={name} name={name} />;
+  return <Editor key={name} name={name} />;
 }
 
 function FileRoute() {
@@ -88,8 +91,10 @@ function Studio() {
             <Route index element={<Home />} />
             <Route path="entities/:name" element={<EntityRoute />} />
             <Route path="workflows/:name" element={<WorkflowRoute />} />
+            <Route path="notifications/:name" element={<NamedRoute editor={NotificationEditor} />} />
+            <Route path="automations/:name" element={<NamedRoute editor={AutomationEditor} />} />
             <Route path="files/*" element={<FileRoute />} />
-            <Route path="templates/:name" element={<TemplateRoute />} />
+            <Route path="templates/:name" element={<NamedRoute editor={TemplatePage} />} />
             <Route path="publish" element={<PublishPage />} />
             <Route path="git" element={<GitPage />} />
             <Route path="*" element={<Home />} />

@@ -1,6 +1,8 @@
 import { Menu, type MenuProps } from 'antd';
 import { useState } from 'react';
-import { NewWorkflow } from './bpmn/NewWorkflow.js';
+import { NEW_WORKFLOW_FILE } from './bpmn/NewWorkflow.js';
+import { NewMetadataFile, type NewFileKind } from './files/NewMetadataFile.js';
+import { NEW_AUTOMATION, NEW_NOTIFICATION } from './notification/new-files.js';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useI18n } from './i18n.js';
 import type { MessageKey } from './messages.js';
@@ -19,13 +21,15 @@ const GROUPS: ReadonlyArray<{ key: string; kinds: ReadonlyArray<StudioFileEntry[
   { key: 'template', kinds: ['template', 'templateDocx'], label: 'explorer.template' },
 ];
 
-const NEW_WORKFLOW = 'new-workflow';
+/** The groups with a "New …" entry, by group key. */
+const NEW_FILE: Readonly<Record<string, NewFileKind>> = { workflow: NEW_WORKFLOW_FILE, notification: NEW_NOTIFICATION, automation: NEW_AUTOMATION };
 
-/** Where a file opens: entities in the designer, workflows in the modeler, every other text file in the file editor. */
+/** Where a file opens: entities in the designer, workflows in the modeler, notifications and automations in their editors, .docx templates in the upload page, every other text file in the file editor. */
 export function routeOf(file: StudioFileEntry): string {
   if (file.kind === 'entity') return `/entities/${file.name}`;
   if (file.kind === 'workflow') return `/workflows/${encodeURIComponent(file.name)}`;
   if (file.kind === 'templateDocx') return `/templates/${encodeURIComponent(file.name)}`;
+  if (file.kind === 'notification' || file.kind === 'automation') return `/${file.kind}s/${encodeURIComponent(file.name)}`;
   return `/files/${file.path}`;
 }
 
@@ -34,7 +38,7 @@ export function Explorer() {
   const { files } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const [creating, setCreating] = useState(false);
+  const [creating, setCreating] = useState<NewFileKind | null>(null);
   const items: MenuProps['items'] = [
     ...GROUPS.map((group) => ({
       key: group.key,
@@ -43,7 +47,7 @@ export function Explorer() {
         ...files
           .filter((f) => group.kinds.includes(f.kind))
           .map((f) => ({ key: routeOf(f), label: <ItemActions file={f} routeOf={routeOf}><span data-testid={`explorer-${f.path}`}>{f.kind === 'templateDocx' ? `${f.name}.docx` : f.name}</span></ItemActions> })),
-        ...(group.key === 'workflow' ? [{ key: NEW_WORKFLOW, label: <span data-testid="explorer-new-workflow">+ {t('workflow.new')}</span> }] : []),
+        ...(NEW_FILE[group.key] ? [{ key: `new:${group.key}`, label: <span data-testid={`explorer-new-${group.key}`}>+ {t(NEW_FILE[group.key]?.messages.title ?? group.label)}</span> }] : []),
       ],
     })),
     { key: '/files/roles.json', label: <span data-testid="explorer-roles.json">{t('explorer.roles')}</span> },
@@ -54,8 +58,8 @@ export function Explorer() {
   ];
   return (
     <>
-      <Menu mode="inline" items={items} selectedKeys={[location.pathname]} defaultOpenKeys={['entity']} onClick={(e) => (e.key === NEW_WORKFLOW ? setCreating(true) : navigate(e.key))} data-testid="explorer" />
-      {creating && <NewWorkflow open onClose={() => setCreating(false)} />}
+      <Menu mode="inline" items={items} selectedKeys={[location.pathname]} defaultOpenKeys={['entity']} onClick={(e) => (e.key.startsWith('new:') ? setCreating(NEW_FILE[e.key.slice(4)] ?? null) : navigate(e.key))} data-testid="explorer" />
+      {creating && <NewMetadataFile of={creating} onClose={() => setCreating(null)} />}
     </>
   );
 }

@@ -1,4 +1,6 @@
 // The studio's UI strings in every language it speaks; metadata labels come from the files.
+import { ruleMessagesEn, ruleMessagesRu } from './notification/rule-messages.js';
+
 const en = {
   'app.title': 'Cardo Studio',
   'app.runtime': 'Open the application',
@@ -191,6 +193,7 @@ const en = {
   'bpmn.problem.wrapped': 'Write the expression in ${…}, e.g. ${record.responsible}.',
   'bpmn.problem.outcomes': 'Outcomes are lower_snake names, e.g. approve, return.',
   'bpmn.problem.json': 'Not a JSON object.',
+  ...ruleMessagesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -387,6 +390,7 @@ const ru: Record<MessageKey, string> = {
   'bpmn.problem.wrapped': 'Запишите выражение в ${…}, например ${record.responsible}.',
   'bpmn.problem.outcomes': 'Результаты — имена в lower_snake_case, например approve, return.',
   'bpmn.problem.json': 'Не JSON-объект.',
+  ...ruleMessagesRu,
 };
 
 export const MESSAGES = { en, ru } as const;

@@ -1,11 +1,4 @@
-import { Alert, Button, Form, Input, Modal, Select } from 'antd';
-import { useState } from 'react';
-import { useNavigate } from 'react-router-dom';
-import { api, fileUrl } from '../api.js';
-import { useI18n } from '../i18n.js';
-import { useSession } from '../session.js';
-
-const NAME = /^[a-z][a-z0-9-]*$/;
+import type { NewFileKind } from '../files/NewMetadataFile.js';
 
 /** A new workflow: a process for an entity, started manually, from a start event to an end event. */
 export function skeletonBpmn(name: string, entity: string): string {
@@ -40,44 +33,10 @@ export function skeletonBpmn(name: string, entity: string): string {
 }
 
 /** The explorer's "New workflow": a name and the entity, then the modeler opens on it. */
-export function NewWorkflow({ open, onClose }: { open: boolean; onClose(): void }) {
-  const { t } = useI18n();
-  const { files, refresh } = useSession();
-  const navigate = useNavigate();
-  const [name, setName] = useState('');
-  const [entity, setEntity] = useState<string | undefined>();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const taken = files.some((f) => f.kind === 'workflow' && f.name === name);
-  const nameProblem = name === '' ? null : !NAME.test(name) ? t('workflow.nameRule') : taken ? t('workflow.nameTaken') : null;
-
-  const create = async () => {
-    if (!entity || !name || nameProblem) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api('PUT', fileUrl(`workflows/${name}.bpmn`), { content: skeletonBpmn(name, entity) });
-      await refresh();
-      onClose();
-      navigate(`/workflows/${name}`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <Modal open={open} title={t('workflow.new')} onCancel={onClose} footer={[<Button key="cancel" onClick={onClose}>{t('common.cancel')}</Button>, <Button key="ok" type="primary" loading={busy} disabled={!entity || !name || nameProblem !== null} onClick={() => void create()} data-testid="workflow-create">{t('common.add')}</Button>]}>
-      <Form layout="vertical">
-        <Form.Item label={t('workflow.name')} validateStatus={nameProblem ? 'error' : undefined} help={nameProblem ?? t('workflow.nameRule')}>
-          <Input value={name} onChange={(e) => setName(e.target.value)} data-testid="workflow-name" />
-        </Form.Item>
-        <Form.Item label={t('bpmn.entity')}>
-          <Select value={entity} onChange={setEntity} options={files.filter((f) => f.kind === 'entity').map((f) => ({ value: f.name, label: f.name }))} data-testid="workflow-entity" />
-        </Form.Item>
-      </Form>
-      {error && <Alert type="error" title={error} />}
-    </Modal>
-  );
-}
+export const NEW_WORKFLOW_FILE: NewFileKind = {
+  kind: 'workflow',
+  messages: { title: 'workflow.new', nameRule: 'workflow.nameRule', nameTaken: 'workflow.nameTaken', entity: 'bpmn.entity' },
+  target: (name) => ({ path: `workflows/${name}.bpmn`, route: `/workflows/${name}` }),
+  body: (name, entity) => ({ content: skeletonBpmn(name, entity) }),
+  testId: 'workflow',
+};

@@ -1,10 +1,10 @@
-import { Alert, Badge, type ButtonProps, Button, Popconfirm, Space, Spin, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, fileUrl } from '../api.js';
-import { FileHistory } from '../git/FileHistory.js';
+import { type ButtonProps, App as AntApp, Button, Popconfirm, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { MetadataFileFrame } from '../files/MetadataFileFrame.js';
+import { useMetadataFile } from '../files/use-metadata-file.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
-import type { Entity, Field, MetadataProblem, StudioFile } from '../types.js';
+import type { Entity, Field } from '../types.js';
 import { FieldEditor } from './FieldEditor.js';
 import { FormDesigner } from './FormDesigner.js';
 import { ListDesigner } from './ListDesigner.js';
@@ -12,69 +12,19 @@ import { ReferencesPanel } from '../refs/ReferencesPanel.js';
 import { RenameDialog } from '../refs/RenameDialog.js';
 import { fieldUses, removeField, upsertField } from './entity-edit.js';
 
-type Saved = StudioFile & { valid: boolean; problems: MetadataProblem[]; changed: boolean };
-
 /** The entity designer: fields, form layout and list views of one entities/<name>.json. */
 export function EntityDesigner({ name }: { name: string }) {
   const { t, label } = useI18n();
   const { message } = AntApp.useApp();
   const { files, locales } = useSession();
   const path = `entities/${name}.json`;
-  const [entity, setEntity] = useState<Entity | null>(null);
-  const [etag, setEtag] = useState<string>('');
-  const [dirty, setDirty] = useState(false);
-  const [problems, setProblems] = useState<MetadataProblem[]>([]);
-  const [allProblems, setAllProblems] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const file = useMetadataFile<Entity>(path);
+  const { value: entity, change } = file;
   const [editing, setEditing] = useState<Field | 'new' | null>(null);
   // Renaming rewrites files on the server, so it is offered only without unsaved edits.
   const [renaming, setRenaming] = useState<string | null>(null);
-  // Bumped on every load, so the designers below drop their local state with the old file.
-  const [generation, setGeneration] = useState(0);
 
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const file = await api<StudioFile & { problems: MetadataProblem[] }>('GET', fileUrl(path));
-      if (file.json === undefined) throw new Error(file.problems[0]?.message ?? 'The file is not valid JSON.');
-      setEntity(file.json as Entity);
-      setEtag(file.etag);
-      setProblems(file.problems);
-      setAllProblems(null);
-      setDirty(false);
-      setGeneration((g) => g + 1);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  }, [path]);
-  useEffect(() => void load(), [load]);
-
-  const change = (next: Entity) => {
-    setEntity(next);
-    setDirty(true);
-  };
-
-  const save = async () => {
-    if (!entity) return;
-    setSaving(true);
-    setError(null);
-    try {
-      const saved = await api<Saved>('PUT', fileUrl(path), { json: entity }, { 'if-match': etag });
-      setEtag(saved.etag);
-      setEntity(saved.json as Entity);
-      setProblems(saved.problems.filter((p) => p.file === path));
-      setAllProblems(saved.problems.length);
-      setDirty(false);
-      void message.success(t('common.saved'));
-    } catch (e) {
-      setError(e instanceof ApiError && e.code === 'CARDO_ERR_STUDIO_STALE' ? t('designer.stale') : e instanceof Error ? e.message : String(e));
-    } finally {
-      setSaving(false);
-    }
-  };
-
-  if (!entity) return error ? <Alert type="error" title={error} action={<Button onClick={() => void load()}>{t('common.retry')}</Button>} /> : <Spin />;
+  if (!entity) return <MetadataFileFrame path={path} title={name} file={file} testId="entity-designer" saveTestId="entity-save">{null}</MetadataFileFrame>;
   const entities = files.filter((f) => f.kind === 'entity').map((f) => f.name);
 
   const fieldsTab = (
@@ -102,7 +52,7 @@ export function EntityDesigner({ name }: { name: string }) {
             title: '',
             render: (_, f) => (
               <Space>
-                <Button size="small" onClick={() => setRenaming(f.name)} disabled={dirty} title={dirty ? t('common.unsaved') : undefined} data-testid={`field-rename-${f.name}`}>
+                <Button size="small" onClick={() => setRenaming(f.name)} disabled={file.dirty} title={file.dirty ? t('common.unsaved') : undefined} data-testid={`field-rename-${f.name}`}>
                   {t('refs.rename')}
                 </Button>
                 <Button size="small" onClick={() => setEditing(f)} data-testid={`field-edit-${f.name}`}>
@@ -122,31 +72,9 @@ export function EntityDesigner({ name }: { name: string }) {
   );
 
   return (
-    <div data-testid="entity-designer">
-      <Space style={{ marginBottom: 12 }} wrap>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {label(entity.label, entity.name)} <Typography.Text type="secondary">{path}</Typography.Text>
-        </Typography.Title>
-        {dirty && <Badge status="warning" text={t('common.unsaved')} />}
-        <Button type="primary" onClick={() => void save()} loading={saving} disabled={!dirty} data-testid="entity-save">
-          {t('common.save')}
-        </Button>
-        <Button onClick={() => void load()}>{t('common.reload')}</Button>
-        <FileHistory path={path} />
-      </Space>
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="designer-error" />}
-      {allProblems !== null && (allProblems === 0 ? <Alert type="success" title={t('designer.valid')} style={{ marginBottom: 12 }} data-testid="designer-valid" /> : <Alert type="warning" title={t('designer.invalid', { count: allProblems })} style={{ marginBottom: 12 }} data-testid="designer-invalid" />)}
-      {problems.length > 0 && (
-        <Alert
-          type="warning"
-          title={t('designer.problems')}
-          description={<ul style={{ margin: 0 }}>{problems.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.message}</li>)}</ul>}
-          style={{ marginBottom: 12 }}
-          data-testid="designer-problems"
-        />
-      )}
+    <MetadataFileFrame path={path} title={label(entity.label, entity.name)} file={file} testId="entity-designer" saveTestId="entity-save">
       <Tabs
-        key={generation}
+        key={file.generation}
         items={[
           { key: 'fields', label: <span data-testid="tab-fields">{t('designer.fields')}</span>, children: fieldsTab },
           { key: 'form', label: <span data-testid="tab-form">{t('designer.form')}</span>, children: <FormDesigner entity={entity} onChange={change} /> },
@@ -161,7 +89,7 @@ export function EntityDesigner({ name }: { name: string }) {
           onRenamed={(_to, result) => {
             setRenaming(null);
             void message.success(t('refs.renamed', { count: result.changed.length }));
-            void load();
+            void file.load();
           }}
         />
       )}
@@ -178,6 +106,6 @@ export function EntityDesigner({ name }: { name: string }) {
           }}
         />
       )}
-    </div>
+    </MetadataFileFrame>
   );
 }
