@@ -3,9 +3,10 @@
  * notice's transaction and sent afterwards over SMTP (nodemailer, SMTP_URL). The table is the
  * queue: each server claims due rows with FOR UPDATE SKIP LOCKED, so two servers never send the
  * same row, and keeps the row locked while it talks to the SMTP server; a crash mid-send rolls
- * the claim back and the row is sent again later (with the same Message-ID, which receivers
- * use to drop the copy). A failed attempt is recorded (attempts, last error) and retried with
- * exponential backoff; after MAX_ATTEMPTS the delivery is marked failed.
+ * the claim back and the row is sent again later, with the same Message-ID — a crash after the
+ * SMTP server's 250 and before the commit sends it twice (docs/reliability.md). A failed
+ * attempt is recorded (attempts, last error) and retried with exponential backoff; after
+ * MAX_ATTEMPTS the delivery is marked failed.
  * Without SMTP_URL e-mail is recorded, not sent: pending rows become `unsent`.
  */
 import nodemailer from 'nodemailer';
