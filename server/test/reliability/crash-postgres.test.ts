@@ -1,16 +1,23 @@
 /**
- * kill -9 during notification deliveries (issue 13, item 2). The real server (`cardo start`) on
- * PostgreSQL — pg-boss date jobs, as in production — in a database of the test's own, with
- * SMTP_URL pointing at a real SMTP server in this process. Several hundred date occurrences
- * fall due while the server is stopped; it is started and killed with SIGKILL while it fires
- * them, started again and killed while clients create records an event rule notifies about and
- * the outbox sends e-mails, then started once more and left to finish. Afterwards every
- * occurrence reached each recipient exactly once in-app (one delivery record, one notice) and
- * by e-mail (one delivery record, sent); SMTP has no idempotency, so an e-mail whose "250 OK"
- * came just before the kill and the commit of its record is sent again — with the same
+ * kill -9 during notification deliveries and workflow advances (issue 13, item 2), on
+ * PostgreSQL with pg-boss as in production (crash.test.ts covers record writes on the embedded
+ * database). The real server (`cardo start`) runs in a database of the test's own: a fresh one
+ * on DATABASE_URL's server, else a cluster of the test's own (initdb); skipped, saying so, when
+ * there is neither.
+ *
+ * Notifications: SMTP_URL points at a real SMTP server in this process. Several hundred date
+ * occurrences fall due while the server is stopped; it is started and killed with SIGKILL while
+ * it fires them, started again and killed while clients create records an event rule notifies
+ * about and the outbox sends e-mails, then started once more and left to finish. Afterwards
+ * every occurrence reached each recipient exactly once in-app (one delivery record, one notice)
+ * and by e-mail (one delivery record, sent); SMTP has no idempotency, so an e-mail whose
+ * "250 OK" came just before the kill and the commit of its record is sent again — with the same
  * Message-ID, at most one per kill (the outbox sends one at a time) — and counted as a resend.
- * The database: a fresh one on DATABASE_URL's server, else a cluster of the test's own
- * (initdb); skipped, saying so, when there is neither.
+ *
+ * Workflows: assignees complete the first task of many assignment processes and the server is
+ * killed mid-way; every acknowledged completion is there and each instance moved on exactly as
+ * often as its task was completed (one next task, one completion event), and moves on after
+ * the restart.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -35,30 +42,32 @@ const DUE = scale(200, 1500);
 /** Kills while records are created and e-mails sent (after the one during the date firing). */
 const SEND_CRASHES = scale(1, 4);
 const CLIENTS = scale(3, 6);
+/** Assignment processes advanced (their first task completed) while the server is killed. */
+const WORKFLOWS = scale(45, 300);
 const REMINDER = 'interaction-reminder';
 /** The event rule the test adds to a copy of the metadata. */
 const EVENT = 'crash-interaction-registered';
 const bin = fileURLToPath(new URL('../../bin/cardo.js', import.meta.url));
 const metadataDir = fileURLToPath(new URL('../../../metadata/', import.meta.url));
-const PASSWORD = 'notification-crash-admin-password-1';
+const PASSWORD = 'crash-postgres-admin-password-1';
 const sharedUrl = process.env.DATABASE_URL;
 const pgBin = sharedUrl ? null : findPostgresBin();
 const runs = Boolean(sharedUrl ?? pgBin);
 const figures = { faultsInjected: 0, writesAcknowledged: 0, writesFound: 0, duplicatesFound: 0, emailResends: 0, responses5xx: 0 };
 let cluster: OwnPostgres | undefined;
-let server: ChildProcess | undefined;
+const servers = new Set<ChildProcess>();
 let smtp: TestSmtp | undefined;
 let db: Db | undefined;
-let dropDatabase: (() => Promise<void>) | undefined;
+/** Run in reverse order after the tests: connections closed before their database is dropped. */
+const cleanups: Array<() => Promise<unknown>> = [];
 let metadataCopy: string | undefined;
 
-if (!runs) console.warn('notification-crash.test.ts SKIPPED: no DATABASE_URL and no initdb/pg_ctl on this machine — the test needs PostgreSQL (pg-boss).');
+if (!runs) console.warn('crash-postgres.test.ts SKIPPED: no DATABASE_URL and no initdb/pg_ctl on this machine — the test needs PostgreSQL (pg-boss).');
 
 afterAll(async () => {
   if (runs) report(import.meta.filename, figures);
-  server?.kill('SIGKILL');
-  await db?.close();
-  await dropDatabase?.();
+  for (const proc of servers) proc.kill('SIGKILL');
+  for (const cleanup of cleanups.reverse()) await cleanup();
   await cluster?.destroy();
   await smtp?.close();
   if (metadataCopy) await rm(metadataCopy, { recursive: true, force: true });
@@ -68,20 +77,20 @@ afterAll(async () => {
 async function freshDatabase(): Promise<string> {
   let adminUrl = sharedUrl;
   if (!adminUrl) {
-    cluster = await createOwnPostgres(pgBin as string);
+    cluster ??= await createOwnPostgres(pgBin as string);
     adminUrl = cluster.url;
   }
-  const name = `cardo_ntf_crash_${randomBytes(5).toString('hex')}`;
+  const name = `cardo_crash_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
   await admin.end();
-  dropDatabase = async () => {
+  cleanups.push(async () => {
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
     await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
     await c.end();
-  };
+  });
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
@@ -89,7 +98,7 @@ async function freshDatabase(): Promise<string> {
 
 /** The metadata with one event rule more: interactions registered without a plan notify their owner and the heads of sales. */
 async function metadataWithEventRule(): Promise<string> {
-  metadataCopy = await mkdtemp(path.join(tmpdir(), 'cardo-ntf-crash-metadata-'));
+  metadataCopy = await mkdtemp(path.join(tmpdir(), 'cardo-crash-metadata-'));
   await cp(metadataDir, metadataCopy, { recursive: true });
   const rule = {
     label: { en: 'Interaction registered', ru: 'Зарегистрировано взаимодействие' },
@@ -117,7 +126,8 @@ async function spawnServer(databaseUrl: string, metadata: string, smtpUrl: strin
   const proc = spawn(process.execPath, [bin, 'start'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, SMTP_URL: smtpUrl, LOG_LEVEL: 'warn', CARDO_METADATA_DIR: metadata, PORT: String(port), CARDO_DEMO: 'false', CARDO_ADMIN_PASSWORD: PASSWORD },
   });
-  server = proc;
+  servers.add(proc);
+  proc.once('exit', () => servers.delete(proc));
   return { proc, base: `http://127.0.0.1:${port}`, started: watchStart(proc).started };
 }
 
@@ -157,6 +167,7 @@ describe('kill -9 of the server during notification deliveries', () => {
     let s = await spawnServer(databaseUrl, metadata, mailUrl);
     await s.started;
     db = await openDb({ url: databaseUrl, max: 2 });
+    cleanups.push(() => (db as Db).close());
     const login = await fetch(`${s.base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'admin', password: PASSWORD }) });
     expect(login.status).toBe(200);
     const { token } = (await login.json()) as { token: string };
@@ -199,7 +210,7 @@ describe('kill -9 of the server during notification deliveries', () => {
     }
     const midFiring = firedAtKill > 0 && firedAtKill < DUE;
     if (midFiring) await killHard(s.proc);
-    else console.warn(`notification-crash.test.ts: the startup fired ${firedAtKill}/${DUE} reminders before the test could kill it mid-way; no kill during the date firing this run.`);
+    else console.warn(`crash-postgres.test.ts: the startup fired ${firedAtKill}/${DUE} reminders before the test could kill it mid-way; no kill during the date firing this run.`);
 
     // 3. Started again (or still running) and killed while clients register interactions (the
     // event rule notifies in their write's transaction) and the outbox sends the e-mails.
@@ -298,8 +309,93 @@ describe('kill -9 of the server during notification deliveries', () => {
     figures.writesAcknowledged += created.length;
     figures.writesFound += created.filter((id) => ids.has(id)).length;
     console.info(
-      `notification-crash.test.ts: ${records.length} interactions, ${actual.length} deliveries (${notices.length} in-app, ${emails.length} e-mails), ${figures.faultsInjected} kill(s)` +
+      `crash-postgres.test.ts: ${records.length} interactions, ${actual.length} deliveries (${notices.length} in-app, ${emails.length} e-mails), ${figures.faultsInjected} kill(s)` +
         `${midFiring ? ` (one with ${firedAtKill}/${DUE} reminders fired)` : ''}, ${smtp.received.length} messages received, ${resends} resent with the same Message-ID`,
     );
+    s.proc.kill('SIGKILL');
+  });
+});
+
+describe('kill -9 of the server during workflow advances', () => {
+  (runs ? it : it.skip)('advances every instance exactly once per completed task', async () => {
+    const databaseUrl = await freshDatabase();
+    let s = await spawnServer(databaseUrl, metadataDir, '');
+    await s.started;
+    const wdb = await openDb({ url: databaseUrl, max: 2 });
+    cleanups.push(() => wdb.close());
+    const issuer = await createOrgUser(wdb, 'wf.issuer', ['sales_manager']);
+    const doers = await Promise.all([1, 2, 3].map((n) => createOrgUser(wdb, `wf.doer${n}`, ['sales_manager'])));
+    // Assignments (metadata/workflows/assignment.bpmn, started by the create): each waits in its
+    // "execute" task for the assignee; completing it moves the instance on to "accept" for the issuer.
+    const dueAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const assignments: string[] = [];
+    for (let i = 0; i < WORKFLOWS; i++) {
+      const r = await call(s.base, issuer.token, 'POST', '/api/data/sys_task', { title: `Assignment ${i}`, assignee: doers[i % doers.length]?.id, issuer: issuer.id, dueAt });
+      expect(r.status).toBe(201);
+      assignments.push(String(r.json.id));
+    }
+    const executeTasks = () =>
+      wdb.query<{ task: string; instance: string; record: string; status: string }>(
+        `SELECT w.task_id::text AS task, w.instance_id::text AS instance, i.record_id::text AS record, t.status
+           FROM wf_task w JOIN wf_instance i ON i.id = w.instance_id JOIN sys_task t ON t.id = w.task_id WHERE w.element_id = 'execute'`,
+      );
+    expect(await executeTasks()).toHaveLength(WORKFLOWS);
+
+    // Each assignee completes their tasks one after the other; the server is killed mid-way.
+    const completed: string[] = [];
+    const taskOf = (await executeTasks()).reduce((m, t) => m.set(t.record, t.task), new Map<string, string>());
+    let stop = false;
+    const base = s.base;
+    const worker = async (n: number) => {
+      const doer = doers[n] as { id: string; token: string };
+      for (let i = n; i < WORKFLOWS && !stop; i += doers.length) {
+        const task = taskOf.get(assignments[i] as string) as string;
+        try {
+          const r = await call(base, doer.token, 'POST', `/api/tasks/${task}/complete`, { outcome: 'done', comment: `done ${i}` });
+          if (r.status === 200) completed.push(task);
+        } catch {
+          // The connection died with the server: that completion was not acknowledged.
+          return;
+        }
+      }
+    };
+    const burst = Promise.all(doers.map((_, n) => worker(n)));
+    while (completed.length < WORKFLOWS / 3) await sleep(5);
+    await killHard(s.proc);
+    stop = true;
+    await burst;
+    s = await spawnServer(databaseUrl, metadataDir, '');
+    await s.started;
+
+    // Every acknowledged completion is there; every completed "execute" moved its instance on
+    // exactly once (one "accept" task, one completion event), every open one did not move.
+    const tasks = await executeTasks();
+    const done = new Set(tasks.filter((t) => t.status === 'completed').map((t) => t.task));
+    expect(completed.filter((t) => !done.has(t))).toEqual([]);
+    expect(tasks.filter((t) => t.status !== 'completed' && t.status !== 'open')).toEqual([]);
+    const moves = await wdb.query<{ instance: string; accepts: number | string; events: number | string }>(
+      `SELECT i.id::text AS instance,
+              (SELECT count(*) FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.instance_id = i.id AND w.element_id = 'accept' AND t.status = 'open') AS accepts,
+              (SELECT count(*) FROM wf_event e WHERE e.instance_id = i.id AND e.kind = 'task_completed') AS events
+         FROM wf_instance i`,
+    );
+    expect(moves).toHaveLength(WORKFLOWS);
+    const doneInstances = new Set(tasks.filter((t) => done.has(t.task)).map((t) => t.instance));
+    const wrong = moves.filter((m) => Number(m.accepts) !== (doneInstances.has(m.instance) ? 1 : 0) || Number(m.events) !== (doneInstances.has(m.instance) ? 1 : 0));
+    expect(wrong).toEqual([]);
+    // Moved on after the restart too: the rest complete, and each instance has its one "accept" task.
+    for (const t of tasks.filter((x) => x.status === 'open')) {
+      const doer = doers[assignments.indexOf(t.record) % doers.length] as { token: string };
+      expect((await call(s.base, doer.token, 'POST', `/api/tasks/${t.task}/complete`, { outcome: 'done' })).status).toBe(200);
+    }
+    const accepts = await wdb.query<{ instance: string; n: number | string }>(
+      `SELECT w.instance_id::text AS instance, count(*) AS n FROM wf_task w JOIN sys_task t ON t.id = w.task_id WHERE w.element_id = 'accept' AND t.status = 'open' GROUP BY 1`,
+    );
+    expect(accepts).toHaveLength(WORKFLOWS);
+    expect(accepts.filter((a) => Number(a.n) !== 1)).toEqual([]);
+    figures.duplicatesFound += moves.filter((m) => Number(m.accepts) > 1 || Number(m.events) > 1).length;
+    figures.writesAcknowledged += completed.length;
+    figures.writesFound += completed.filter((t) => done.has(t)).length;
+    s.proc.kill('SIGKILL');
   });
 });
