@@ -35,7 +35,7 @@ import { createOwnPostgres, findPostgresBin, freePort, type OwnPostgres } from '
 import { report, scale, watchStart } from '../helpers/reliability.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
-jest.setTimeout(scale(400_000, 1_200_000));
+jest.setTimeout(scale(600_000, 1_800_000));
 
 /** Interactions whose 30-minutes-before reminder (metadata/notifications/interaction-reminder.json) falls due at once. */
 const DUE = scale(200, 1500);
