@@ -3,9 +3,10 @@
  * notice's transaction and sent afterwards over SMTP (nodemailer, SMTP_URL). The table is the
  * queue: each server claims due rows with FOR UPDATE SKIP LOCKED, so two servers never send the
  * same row, and keeps the row locked while it talks to the SMTP server; a crash mid-send rolls
- * the claim back and the row is sent again later (with the same Message-ID, which receivers
- * use to drop the copy). A failed attempt is recorded (attempts, last error) and retried with
- * exponential backoff; after MAX_ATTEMPTS the delivery is marked failed.
+ * the claim back and the row is sent again later, with the same Message-ID — a crash after the
+ * SMTP server's 250 and before the commit sends it twice (docs/reliability.md). A failed
+ * attempt is recorded (attempts, last error) and retried with exponential backoff; after
+ * MAX_ATTEMPTS the delivery is marked failed.
  * Without SMTP_URL e-mail is recorded, not sent: pending rows become `unsent`.
  */
 import nodemailer from 'nodemailer';
@@ -30,7 +31,9 @@ export interface Mailer {
 }
 
 export function smtpMailer(url: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  // One pooled connection: the outbox sends one message at a time, and a connection per message
+  // (TCP, greeting, EHLO, QUIT) made a backlog drain several times slower.
+  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 1 });
   return {
     async send(message) {
       await transport.sendMail({ messageId: message.messageId, from: message.from, to: message.to, subject: message.subject, text: message.text });

@@ -27,6 +27,8 @@ export interface ReliabilityFigures {
   writesAcknowledged: number;
   writesFound: number;
   duplicatesFound: number;
+  /** E-mails the SMTP server accepted twice under one Message-ID: "250 OK", then kill -9 before the delivery's commit. */
+  emailResends: number;
   responses5xx: number;
 }
 

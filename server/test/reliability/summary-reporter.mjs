@@ -11,6 +11,7 @@ const FIGURES = [
   ['writesAcknowledged', 'writes acknowledged'],
   ['writesFound', 'writes found afterwards'],
   ['duplicatesFound', 'duplicates found (must be 0)'],
+  ['emailResends', 'e-mails sent again after a kill -9, same Message-ID (SMTP window; at most 1 per kill)'],
   ['responses5xx', '5xx responses (must be 0; a DB outage\'s 503s are expected, not counted)'],
 ];
 
