@@ -1,20 +1,24 @@
-import { Alert, Badge, type ButtonProps, Button, Popconfirm, Space, Spin, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Alert, Badge, type ButtonProps, Button, Col, Popconfirm, Row, Space, Spin, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, fileUrl } from '../api.js';
 import { FileHistory } from '../git/FileHistory.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import type { Entity, Field, MetadataProblem, StudioFile } from '../types.js';
+import { validateMetadata } from '../validate/meta-validate.js';
+import { DuplicateRulesEditor } from './DuplicateRulesEditor.js';
 import { FieldEditor } from './FieldEditor.js';
 import { FormDesigner } from './FormDesigner.js';
+import { FormPreview } from './FormPreview.js';
 import { ListDesigner } from './ListDesigner.js';
+import { StagesEditor } from './StagesEditor.js';
 import { fieldUses, removeField, upsertField } from './entity-edit.js';
 
 type Saved = StudioFile & { valid: boolean; problems: MetadataProblem[]; changed: boolean };
 
 /** The entity designer: fields, form layout and list views of one entities/<name>.json. */
 export function EntityDesigner({ name }: { name: string }) {
-  const { t, label } = useI18n();
+  const { t, label, locale } = useI18n();
   const { message } = AntApp.useApp();
   const { files, locales } = useSession();
   const path = `entities/${name}.json`;
@@ -45,6 +49,8 @@ export function EntityDesigner({ name }: { name: string }) {
     }
   }, [path]);
   useEffect(() => void load(), [load]);
+  // The meta-schema, checked in the browser on every change (generated validators, no eval).
+  const issues = useMemo(() => (entity ? validateMetadata('entity', entity) : []), [entity]);
 
   const change = (next: Entity) => {
     setEntity(next);
@@ -129,6 +135,7 @@ export function EntityDesigner({ name }: { name: string }) {
       </Space>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="designer-error" />}
       {allProblems !== null && (allProblems === 0 ? <Alert type="success" title={t('designer.valid')} style={{ marginBottom: 12 }} data-testid="designer-valid" /> : <Alert type="warning" title={t('designer.invalid', { count: allProblems })} style={{ marginBottom: 12 }} data-testid="designer-invalid" />)}
+      {issues.length > 0 && <Alert type="error" showIcon title={t('designer.schemaIssues', { count: issues.length })} description={<ul style={{ margin: 0 }}>{issues.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.message}</li>)}</ul>} style={{ marginBottom: 12 }} data-testid="schema-issues" />}
       {problems.length > 0 && (
         <Alert
           type="warning"
@@ -142,7 +149,23 @@ export function EntityDesigner({ name }: { name: string }) {
         key={generation}
         items={[
           { key: 'fields', label: <span data-testid="tab-fields">{t('designer.fields')}</span>, children: fieldsTab },
-          { key: 'form', label: <span data-testid="tab-form">{t('designer.form')}</span>, children: <FormDesigner entity={entity} onChange={change} /> },
+          {
+            key: 'form',
+            label: <span data-testid="tab-form">{t('designer.form')}</span>,
+            children: (
+              <Row gutter={16}>
+                <Col xs={24} xl={14}>
+                  <FormDesigner entity={entity} onChange={change} locales={locales} issues={issues} />
+                </Col>
+                <Col xs={24} xl={10}>
+                  <Typography.Title level={5}>{t('preview.title')}</Typography.Title>
+                  <FormPreview entity={entity} locale={locales.includes(locale) ? locale : (locales[0] ?? 'en')} />
+                </Col>
+              </Row>
+            ),
+          },
+          ...(entity.stages || entity.fields.some((f) => f.type === 'stage') ? [{ key: 'stages', label: <span data-testid="tab-stages">{t('designer.stages')}</span>, children: <StagesEditor entity={entity} onChange={change} locales={locales} issues={issues} /> }] : []),
+          { key: 'duplicates', label: <span data-testid="tab-duplicates">{t('designer.duplicates')}</span>, children: <DuplicateRulesEditor entity={entity} onChange={change} locales={locales} issues={issues} /> },
           { key: 'lists', label: <span data-testid="tab-lists">{t('designer.lists')}</span>, children: <ListDesigner entity={entity} onChange={change} locales={locales} /> },
         ]}
       />
