@@ -140,6 +140,26 @@ describe('studio entity designer', () => {
     await page.goto(`${server.url}/data/deal/${(deal.json() as { id: string }).id}`);
     await page.getByTestId('card-tab-terms').click();
     await page.locator('[data-testid="card-fields-terms"] [data-testid="card-section-section_1"] label[for="root_expectedCloseDate"]').waitFor();
+
+    // A color rule on the new stage colors that real record in the list designer's preview, before saving.
+    await page.goto(`${server.url}/studio/entities/deal`);
+    await page.getByTestId('tab-lists').click();
+    const row = page.locator('[data-testid="color-preview-table"] tr', { hasText: 'Поставка по тендеру' });
+    await row.waitFor();
+    expect(await row.getAttribute('data-color')).toBe('');
+    const rulesBefore = await page.locator('[data-testid^="color-rule-"]').count();
+    await page.getByTestId('list-add-rule').click();
+    for (let i = rulesBefore; i > 0; i--) await page.getByTestId(`rule-up-${i}`).click();
+    await page.getByTestId('rule-label-0-en').fill('Tenders');
+    await page.getByTestId('rule-label-0-ru').fill('Тендеры');
+    await page.getByTestId('rule-color-0').fill('#13c2c2');
+    const condition = page.getByTestId('rule-condition-0');
+    await condition.getByTestId('condition-add-rule').click();
+    await choose(condition.getByTestId('condition-field'), 'stage', /\(stage\)$/);
+    await choose(condition.getByTestId('condition-value'), 'Tender', /^Tender$/);
+    await page.locator('[data-testid="color-preview-table"] tr[data-color="#13c2c2"]', { hasText: 'Поставка по тендеру' }).waitFor();
+    expect(await row.textContent()).toContain('Tenders');
+    await screenshot(page, 'studio-entity-color-preview');
     await context.close();
   });
 });

@@ -37,6 +37,9 @@ export const ENTITY_MESSAGES = {
     'preview.stale': 'The draft has problems; the preview shows its last valid state.',
     'preview.loading': 'Compiling the draft…',
     'preview.invalid': 'Not a valid value here.',
+    'colors.title': 'Color preview on real records',
+    'colors.intro': 'The first {count} records you can see, colored by the rules above as they are now (not yet saved). Rules through references (a.b) are colored after publishing.',
+    'colors.unavailable': 'The records cannot be read for the preview (the entity may not be published yet).',
   },
   ru: {
     'designer.stages': 'Стадии',
@@ -74,5 +77,8 @@ export const ENTITY_MESSAGES = {
     'preview.stale': 'В черновике есть ошибки; предпросмотр показывает последнее корректное состояние.',
     'preview.loading': 'Компиляция черновика…',
     'preview.invalid': 'Недопустимое значение.',
+    'colors.title': 'Предпросмотр цветов на реальных записях',
+    'colors.intro': 'Первые {count} доступных вам записей, раскрашенные правилами выше в их текущем (ещё не сохранённом) виде. Правила через ссылки (a.b) раскрашиваются после публикации.',
+    'colors.unavailable': 'Записи для предпросмотра недоступны (возможно, сущность ещё не опубликована).',
   },
 } as const;
