@@ -5,16 +5,20 @@ import { colorOf } from '../../../server/src/query/color.js';
 import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
-import type { Entity, ListView } from '../types.js';
+import type { Entity, Label, ListView } from '../types.js';
 
 const SAMPLE = 20;
 
-/** The text of a record's value in the preview: reference titles, option values, JSON for the rest. */
-function cellText(record: ApiRecord, column: string): string {
-  const value = column.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), record);
+/** The text of a record's value in the preview: reference titles, option and stage labels, the value for the rest. */
+function cellText(record: ApiRecord, column: string, entity: Entity, label: (l: Label | undefined, fallback?: string) => string): string {
+  const value = record[column];
   const title = record.$titles?.[column];
   if (title) return title;
   if (value === null || value === undefined) return '';
+  const field = entity.fields.find((f) => f.name === column);
+  const choices = field?.type === 'stage' ? entity.stages : field?.options;
+  const choice = choices?.find((c) => c.value === value);
+  if (choice) return label(choice.label, choice.value);
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
@@ -30,7 +34,7 @@ export function ColorPreview({ entity, list }: { entity: Entity; list: ListView 
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    api<{ items: ApiRecord[] }>('GET', `/api/data/${encodeURIComponent(entity.name)}?limit=${SAMPLE}`)
+    api<{ items: ApiRecord[] }>('GET', `/api/data/${encodeURIComponent(entity.name)}?limit=${SAMPLE}&titles=true`)
       .then((page) => live && setRecords(page.items))
       .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
     return () => {
@@ -48,6 +52,7 @@ export function ColorPreview({ entity, list }: { entity: Entity; list: ListView 
       return null; // a half-built condition the server would refuse: no color yet
     }
   };
+  // A few plain columns are enough to recognize the records; dot paths would need the references expanded.
   const columns = list.columns.filter((c) => !c.includes('.')).slice(0, 4);
   return (
     <div data-testid="color-preview">
@@ -62,7 +67,7 @@ export function ColorPreview({ entity, list }: { entity: Entity; list: ListView 
           return { style: color ? { background: `${color.color}33`, boxShadow: `inset 4px 0 0 ${color.color}` } : {}, 'data-color': color?.color ?? '' } as HTMLAttributes<HTMLElement>;
         }}
         columns={[
-          ...columns.map((c) => ({ key: c, title: label(entity.fields.find((f) => f.name === c)?.label, c), render: (_: unknown, r: ApiRecord) => cellText(r, c) })),
+          ...columns.map((c) => ({ key: c, title: label(entity.fields.find((f) => f.name === c)?.label, c), render: (_: unknown, r: ApiRecord) => cellText(r, c, entity, label) })),
           { key: '$color', title: t('list.ruleLabel'), render: (_: unknown, r: ApiRecord) => { const color = colorFor(r); return color ? <Tag color={color.color}>{label(color.label)}</Tag> : null; } },
         ]}
         data-testid="color-preview-table"
