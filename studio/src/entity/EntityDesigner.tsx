@@ -1,5 +1,5 @@
 import { Alert, Badge, type ButtonProps, Button, Col, Popconfirm, Row, Space, Spin, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, fileUrl } from '../api.js';
 import { FileHistory } from '../git/FileHistory.js';
 import { useI18n } from '../i18n.js';
@@ -9,10 +9,12 @@ import { validateMetadata } from '../validate/meta-validate.js';
 import { DuplicateRulesEditor } from './DuplicateRulesEditor.js';
 import { FieldEditor } from './FieldEditor.js';
 import { FormDesigner } from './FormDesigner.js';
-import { FormPreview } from './FormPreview.js';
 import { ListDesigner } from './ListDesigner.js';
 import { StagesEditor } from './StagesEditor.js';
 import { fieldUses, removeField, upsertField } from './entity-edit.js';
+
+// rjsf is only needed by the form preview: its own chunk, fetched when the Form tab opens.
+const FormPreview = lazy(() => import('./FormPreview.js').then((m) => ({ default: m.FormPreview })));
 
 type Saved = StudioFile & { valid: boolean; problems: MetadataProblem[]; changed: boolean };
 
@@ -159,7 +161,9 @@ export function EntityDesigner({ name }: { name: string }) {
                 </Col>
                 <Col xs={24} xl={10}>
                   <Typography.Title level={5}>{t('preview.title')}</Typography.Title>
-                  <FormPreview entity={entity} locale={locales.includes(locale) ? locale : (locales[0] ?? 'en')} />
+                  <Suspense fallback={<Spin />}>
+                    <FormPreview entity={entity} locale={locales.includes(locale) ? locale : (locales[0] ?? 'en')} />
+                  </Suspense>
                 </Col>
               </Row>
             ),
