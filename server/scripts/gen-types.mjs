@@ -1,9 +1,10 @@
 // Generates src/generated/metadata.ts from the meta-schema in schema/.
 // `node scripts/gen-types.mjs --check` exits 1 when the committed file is stale.
-import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { compile } from 'json-schema-to-typescript';
+import { writeOrCheck } from './generated-file.mjs';
 
 const serverDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const schemaDir = path.join(serverDir, 'schema');
@@ -63,21 +64,4 @@ export async function generate() {
   return BANNER + ts;
 }
 
-async function main() {
-  const text = await generate();
-  const checkAt = process.argv.indexOf('--check');
-  if (checkAt !== -1) {
-    // `--check [file]`: compare with the committed file, or with another copy (used by the test).
-    const target = process.argv[checkAt + 1] ?? outFile;
-    const current = await readFile(target, 'utf8').catch(() => '');
-    if (current !== text) {
-      console.error(`${path.relative(process.cwd(), target)} is stale: run \`npm run gen\`.`);
-      process.exit(1);
-    }
-    return;
-  }
-  await writeFile(outFile, text);
-  console.log(`wrote ${path.relative(process.cwd(), outFile)}`);
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await writeOrCheck(outFile, await generate());

@@ -1,7 +1,9 @@
 // The studio's UI strings in every language it speaks; metadata labels come from the files.
+import { ENTITY_MESSAGES } from './entity/messages-entity.js';
 import { ruleMessagesEn, ruleMessagesRu } from './notification/rule-messages.js';
 
 const en = {
+  ...ENTITY_MESSAGES.en,
   'app.title': 'Cardo Studio',
   'app.runtime': 'Open the application',
   'login.title': 'Sign in to the studio',
@@ -199,6 +201,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const ru: Record<MessageKey, string> = {
+  ...ENTITY_MESSAGES.ru,
   'app.title': 'Cardo Studio',
   'app.runtime': 'Открыть приложение',
   'login.title': 'Вход в студию',

@@ -1,6 +1,6 @@
 // Metadata types come from the meta-schema (CONVENTIONS rule 2): type-only imports of the
 // generated declarations and of the server's own answers, erased from the bundle.
-export type { App, ColorRule, Entity, Field, FieldType, Label, ListView, Option, Section, Tab } from '../../server/src/generated/metadata.js';
+export type { App, ColorRule, DuplicateRule, Entity, Field, FieldType, Label, ListView, Option, Section, Stage, Tab } from '../../server/src/generated/metadata.js';
 export type { ErrorCode, Problem as MetadataProblem } from '../../server/src/errors.js';
 export type { StudioFile, StudioFileEntry } from '../../server/src/studio/studio-files.js';
 export type { GitChange, GitLogEntry, GitStatus } from '../../server/src/studio/studio-git.js';

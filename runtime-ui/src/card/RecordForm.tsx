@@ -9,45 +9,19 @@ import type { ApiRecord } from '../api.js';
 import { renderValue } from '../render-value.js';
 import { useI18n, type I18n } from '../i18n.js';
 import { useSession } from '../session.js';
-import type { EntitySummaryMeta, Label, Tab } from '../types.js';
+import type { EntitySummaryMeta, Tab } from '../types.js';
 import type { FormData } from './record-data.js';
+import { toSections } from './form-layout.js';
 import { createRecordValidator } from './validator.js';
 import { cardWidgets, type CardFormContext } from './widgets.js';
+
+export { isFieldsTab } from './form-layout.js';
 
 export interface LayoutContext extends CardFormContext {
   /** The fields tabs (kind absent or "fields"); the one named `activeTab` shows. */
   tabs: Tab[];
   activeTab: string;
   record?: ApiRecord | undefined;
-}
-
-/** True for a tab of record fields, as opposed to related lists, history and the like. */
-export function isFieldsTab(tab: Tab): boolean {
-  return (tab.kind ?? 'fields') === 'fields';
-}
-
-interface Section {
-  name: string;
-  label?: Label | undefined;
-  columns: number;
-  fields: string[];
-}
-
-/** The sections of each fields tab; schema fields placed nowhere go to a last section of the first tab. */
-function toSections(tabs: Tab[], placed: string[]): Map<string, Section[]> {
-  const result = new Map<string, Section[]>();
-  const seen = new Set<string>();
-  for (const tab of tabs) {
-    const sections = (tab.sections ?? []).map((s) => ({ name: s.name, label: s.label, columns: s.columns ?? 2, fields: s.fields }));
-    sections.forEach((s) => s.fields.forEach((f) => seen.add(f)));
-    result.set(tab.name, sections);
-  }
-  const rest = placed.filter((name) => !seen.has(name));
-  if (rest.length > 0) {
-    const first = tabs[0]?.name ?? '';
-    result.set(first, [...(result.get(first) ?? []), { name: '$other', columns: 2, fields: rest }]);
-  }
-  return result;
 }
 
 /** A field that is not in the form's schema (read-only, system or computed): its value as text. */

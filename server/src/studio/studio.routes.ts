@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../api/app.js';
+import { localeOf, toEntityMeta } from '../api/meta.routes.js';
 import { loadModel } from '../compile/load-model.js';
 import { CardoError } from '../errors.js';
 import { applyMigration } from '../plan/apply.js';
@@ -16,6 +17,13 @@ const putBody = {
   maxProperties: 1,
   properties: { json: {}, content: { type: 'string' } },
 } as const;
+const previewBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['json'],
+  properties: { json: { type: 'object' }, locale: { type: 'string', maxLength: 35 } },
+} as const;
+const previewParams = { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } } } as const;
 const commitBody = {
   type: 'object',
   additionalProperties: false,
@@ -157,6 +165,18 @@ export const studioRoutes: RoutePlugin = async (app, { models, config, target })
     assertStudio(request);
     const { problems } = await loadModel(config.metadataDir);
     return { valid: problems.length === 0, problems };
+  });
+
+  // The card form an unsaved entity draft gives: the draft is compiled with the other files on
+  // disk and the runtime's own schema and uiSchema builders, so the preview is what publishing shows.
+  app.post<{ Params: { name: string }; Body: { json: object; locale?: string } }>('/api/studio/preview/entities/:name', { schema: { params: previewParams, body: previewBody } }, async (request) => {
+    assertStudio(request);
+    const { name } = request.params;
+    const path = `entities/${name}.json`;
+    const { model, problems } = await loadModel(config.metadataDir, { path, kind: 'entity', name, text: JSON.stringify(request.body.json) });
+    const entity = model?.entities.get(name);
+    if (!model || !entity) return { valid: false, problems: problemsOf(problems, path), otherProblems: problems.filter((p) => p.file !== path).length };
+    return { valid: true, problems: [], otherProblems: 0, meta: toEntityMeta(model, entity, localeOf(model, request.body.locale, request.user?.locale)) };
   });
 
   app.post('/api/studio/plan', async (request) => {

@@ -1,20 +1,26 @@
-import { type ButtonProps, App as AntApp, Button, Popconfirm, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { type ButtonProps, App as AntApp, Alert, Button, Col, Popconfirm, Row, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { MetadataFileFrame } from '../files/MetadataFileFrame.js';
 import { useMetadataFile } from '../files/use-metadata-file.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import type { Entity, Field } from '../types.js';
+import { validateMetadata } from '../validate/meta-validate.js';
+import { DuplicateRulesEditor } from './DuplicateRulesEditor.js';
 import { FieldEditor } from './FieldEditor.js';
 import { FormDesigner } from './FormDesigner.js';
 import { ListDesigner } from './ListDesigner.js';
+import { StagesEditor } from './StagesEditor.js';
 import { ReferencesPanel } from '../refs/ReferencesPanel.js';
 import { RenameDialog } from '../refs/RenameDialog.js';
 import { fieldUses, removeField, upsertField } from './entity-edit.js';
 
+// rjsf is only needed by the form preview: its own chunk, fetched when the Form tab opens.
+const FormPreview = lazy(() => import('./FormPreview.js').then((m) => ({ default: m.FormPreview })));
+
 /** The entity designer: fields, form layout and list views of one entities/<name>.json. */
 export function EntityDesigner({ name }: { name: string }) {
-  const { t, label } = useI18n();
+  const { t, label, locale } = useI18n();
   const { message } = AntApp.useApp();
   const { files, locales } = useSession();
   const path = `entities/${name}.json`;
@@ -23,6 +29,8 @@ export function EntityDesigner({ name }: { name: string }) {
   const [editing, setEditing] = useState<Field | 'new' | null>(null);
   // Renaming rewrites files on the server, so it is offered only without unsaved edits.
   const [renaming, setRenaming] = useState<string | null>(null);
+  // The meta-schema, checked in the browser on every change (generated validators, no eval).
+  const issues = useMemo(() => (entity ? validateMetadata('entity', entity) : []), [entity]);
 
   if (!entity) return <MetadataFileFrame path={path} title={name} file={file} testId="entity-designer" saveTestId="entity-save">{null}</MetadataFileFrame>;
   const entities = files.filter((f) => f.kind === 'entity').map((f) => f.name);
@@ -73,11 +81,30 @@ export function EntityDesigner({ name }: { name: string }) {
 
   return (
     <MetadataFileFrame path={path} title={label(entity.label, entity.name)} file={file} testId="entity-designer" saveTestId="entity-save">
+      {issues.length > 0 && <Alert type="error" showIcon title={t('designer.schemaIssues', { count: issues.length })} description={<ul style={{ margin: 0 }}>{issues.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.message}</li>)}</ul>} style={{ marginBottom: 12 }} data-testid="schema-issues" />}
       <Tabs
         key={file.generation}
         items={[
           { key: 'fields', label: <span data-testid="tab-fields">{t('designer.fields')}</span>, children: fieldsTab },
-          { key: 'form', label: <span data-testid="tab-form">{t('designer.form')}</span>, children: <FormDesigner entity={entity} onChange={change} /> },
+          {
+            key: 'form',
+            label: <span data-testid="tab-form">{t('designer.form')}</span>,
+            children: (
+              <Row gutter={16}>
+                <Col xs={24} xl={14}>
+                  <FormDesigner entity={entity} onChange={change} locales={locales} issues={issues} />
+                </Col>
+                <Col xs={24} xl={10}>
+                  <Typography.Title level={5}>{t('preview.title')}</Typography.Title>
+                  <Suspense fallback={<Spin />}>
+                    <FormPreview entity={entity} locale={locales.includes(locale) ? locale : (locales[0] ?? 'en')} />
+                  </Suspense>
+                </Col>
+              </Row>
+            ),
+          },
+          ...(entity.stages || entity.fields.some((f) => f.type === 'stage') ? [{ key: 'stages', label: <span data-testid="tab-stages">{t('designer.stages')}</span>, children: <StagesEditor entity={entity} onChange={change} locales={locales} issues={issues} /> }] : []),
+          { key: 'duplicates', label: <span data-testid="tab-duplicates">{t('designer.duplicates')}</span>, children: <DuplicateRulesEditor entity={entity} onChange={change} locales={locales} issues={issues} /> },
           { key: 'lists', label: <span data-testid="tab-lists">{t('designer.lists')}</span>, children: <ListDesigner entity={entity} onChange={change} locales={locales} /> },
           { key: 'refs', label: <span data-testid="tab-references">{t('refs.tab')}</span>, children: <ReferencesPanel entity={entity} /> },
         ]}

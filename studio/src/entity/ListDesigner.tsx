@@ -4,6 +4,7 @@ import { ConditionBuilder, type ConditionField } from '../condition/ConditionBui
 import type { JsonCondition } from '../condition/condition-model.js';
 import { useI18n } from '../i18n.js';
 import type { ColorRule, Entity, ListView } from '../types.js';
+import { ColorPreview } from './ColorPreview.js';
 import { ColorInput } from './FieldEditor.js';
 import { LabelInputs } from './LabelInputs.js';
 import { move, SYSTEM_FIELDS } from './entity-edit.js';
@@ -106,6 +107,9 @@ export function ListDesigner({ entity, onChange, locales }: { entity: Entity; on
             );
           })}
         </Space>
+      </Card>
+      <Card size="small" title={t('colors.title')}>
+        <ColorPreview entity={entity} list={list} />
       </Card>
     </Space>
   );

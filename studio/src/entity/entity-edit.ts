@@ -1,5 +1,5 @@
 // Edits of an entity definition that keep it consistent: pure functions over the generated types.
-import type { Entity, Field } from '../types.js';
+import type { DuplicateRule, Entity, Field, Label, Stage, Tab } from '../types.js';
 
 /** System fields every record has (DESIGN §3); lists and conditions may use them, fields may not be named so. */
 export const SYSTEM_FIELDS: ReadonlyArray<Pick<Field, 'name' | 'type' | 'label'>> = [
@@ -83,4 +83,57 @@ export function move<T>(items: readonly T[], from: number, to: number): T[] {
 /** The fields placed in any section of the form. */
 export function placedFields(entity: Entity): Set<string> {
   return new Set(entity.form.tabs.flatMap((tab) => (tab.sections ?? []).flatMap((s) => s.fields)));
+}
+
+export function setAt<T>(items: readonly T[], index: number, item: T): T[] {
+  return items.map((x, i) => (i === index ? item : x));
+}
+
+export function removeAt<T>(items: readonly T[], index: number): T[] {
+  return items.filter((_, i) => i !== index);
+}
+
+/** A copy without one optional key (the canonical files omit absent values rather than store null). */
+export function withoutKey<T extends object, K extends keyof T>(value: T, key: K): T {
+  const copy = { ...value };
+  delete copy[key];
+  return copy;
+}
+
+/** `<prefix>_<n>` with the smallest n not taken (names are lower_snake identifiers). */
+export function freshName(prefix: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  let n = 1;
+  while (used.has(`${prefix}_${n}`)) n++;
+  return `${prefix}_${n}`;
+}
+
+const emptyLabel = (locales: readonly string[]): Label => Object.fromEntries(locales.map((l) => [l, '']));
+
+/** A new open stage after the others; its probability continues the last one's (at most 100). */
+export function newStage(stages: readonly Stage[], locales: readonly string[]): Stage {
+  const last = stages.at(-1)?.probability ?? 0;
+  return { value: freshName('stage', stages.map((s) => s.value)), label: emptyLabel(locales), probability: Math.min(100, last + 10) };
+}
+
+/** A new duplicate rule on one field: exact match, warning the user. */
+export function newDuplicateRule(rules: readonly DuplicateRule[], field: string, locales: readonly string[]): DuplicateRule {
+  return { name: freshName('rule', rules.map((r) => r.name)), label: emptyLabel(locales), fields: [field], match: 'exact', action: 'warn' };
+}
+
+/** Switching a rule to exact drops its threshold (the schema allows one on fuzzy rules only). */
+export function setMatch(rule: DuplicateRule, match: DuplicateRule['match']): DuplicateRule {
+  return match === 'exact' ? withoutKey({ ...rule, match }, 'threshold') : { ...rule, match };
+}
+
+/** A new tab: of fields (one empty section), or a related list (entity and `via` still to choose). */
+export function newTab(entity: Entity, locales: readonly string[], kind: 'fields' | 'related'): Tab {
+  const name = freshName('tab', entity.form.tabs.map((t) => t.name));
+  if (kind === 'related') return { name, label: emptyLabel(locales), kind: 'related', entity: '', via: '' };
+  return { name, label: emptyLabel(locales), sections: [{ name: 'section_1', label: emptyLabel(locales), fields: [] }] };
+}
+
+/** A new section for a fields tab; it starts empty, which the schema flags until a field is added. */
+export function newSection(tab: Tab, locales: readonly string[]) {
+  return { name: freshName('section', (tab.sections ?? []).map((s) => s.name)), label: emptyLabel(locales), fields: [] as string[] };
 }
