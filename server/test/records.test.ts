@@ -83,6 +83,18 @@ describe('records: create, read, update, delete', () => {
     expect(items[0]).toMatchObject({ changes: { status: { from: 'potential', to: 'active' } }, actor: { fullName: 'Test admin1' } });
   });
 
+  it('records a create in history with the values as stored, also where they differ from the values sent', async () => {
+    const c = await createOk('counterparty', { brand: 'Эта Групп' });
+    const created = json(await admin({ method: 'GET', url: `/api/data/counterparty/${String(c.id)}/history` })).items as Json[];
+    expect(created).toEqual([expect.objectContaining({ action: 'create', changes: { brand: { from: null, to: 'Эта Групп' }, status: { from: null, to: 'potential' }, owner: { from: null, to: c.owner } } })]);
+    // The database stores a uuid in lower case: the audit entry written along with the row is corrected to it.
+    const deal = await createOk('deal', { counterparty: String(c.id).toUpperCase(), title: 'Аудит' });
+    expect(deal.counterparty).toBe(c.id);
+    const history = json(await admin({ method: 'GET', url: `/api/data/deal/${String(deal.id)}/history` })).items as Json[];
+    expect(history).toHaveLength(1);
+    expect((history[0]?.changes as Json).counterparty).toEqual({ from: null, to: c.id });
+  });
+
   it('lists related records and links in both directions', async () => {
     const c = await createOk('counterparty', { brand: 'Зета' });
     await createOk('contact', { counterparty: c.id, fullName: 'Петров Пётр' });

@@ -8,7 +8,7 @@ import { revokeFeedToken } from '../calendar/feed-tokens.js';
 import { CardoError, type FieldError } from '../errors.js';
 import type { Access } from '../access/access.js';
 import { SqlParams } from '../query/sql.js';
-import { writeAudit, type AuditChanges } from './audit.js';
+import { auditInsert, correctAuditChanges, writeAudit, type AuditChanges } from './audit.js';
 import { checkEntityRules } from './entity-rules.js';
 import { removeLinksOf } from './links.js';
 import { writeStageEntry } from './stage-history.js';
@@ -114,9 +114,17 @@ export async function createRecord(db: Db, model: CompiledModel, entity: EntityM
       params.push(key);
     }
     const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
-    const [row] = await runWrite(model, entity, () => tx.query(`INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`, params));
+    // The audit entry rides along in the INSERT (one round trip less), with the changes the
+    // values as sent make; where the database stored a value otherwise (numeric scale, uuid
+    // case, jsonb key order, a column default), it is corrected to the row as stored.
+    const expected = diff(entity, {}, toApiRecord(entity, Object.fromEntries(columns.map((c, i) => [c, params[i]]))));
+    const auditId = uuidv7();
+    const audit = auditInsert({ entity: entity.name, recordId: id, action: 'create', actor, changes: expected, now }, params.length + 1, auditId);
+    const sql = `WITH audit AS (${audit.sql}) INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`;
+    const [row] = await runWrite(model, entity, () => tx.query(sql, [...params, ...audit.params]));
     const record = toApiRecord(entity, row as Record<string, unknown>);
-    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor, changes: diff(entity, {}, record), now });
+    const changes = diff(entity, {}, record);
+    if (JSON.stringify(changes) !== JSON.stringify(expected)) await correctAuditChanges(tx, auditId, changes);
     await writeStageEntry(tx, entity, null, record, now);
     return runHooks(tx, options, { model, entity, before: null, after: record, actor, action: 'create', chain: options.chain ?? [] });
   }, { settings: duplicateSearchSettings(entity) });
