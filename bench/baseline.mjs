@@ -168,8 +168,12 @@ const SESSION_SQL = `WITH RECURSIVE
 const TOUCH_SQL = `UPDATE sys_session SET last_seen_at = now(), expires_at = LEAST(now() + interval '12 hours', created_at + interval '7 days')
         WHERE id = $1`;
 const TX_SETTINGS = { 'pg_trgm.similarity_threshold': '0.6' };
-const AUDIT_SQL = `INSERT INTO sys_audit (id, created_at, updated_at, created_by, updated_by, owner, version, record_entity, record_id, action, actor, on_behalf_of, changes, automation)
-     VALUES ($1, $2, $2, $3, $3, $3, 1, $4, $5, $6, $3, $7, $8, $9)`;
+/** The audit row's INSERT, its placeholders numbered from `first`: a create or patch sends it in the statement of the row. */
+const auditSql = (first) => {
+  const $ = (n) => `$${first + n - 1}`;
+  return `INSERT INTO sys_audit (id, created_at, updated_at, created_by, updated_by, owner, version, record_entity, record_id, action, actor, on_behalf_of, changes, automation)
+     VALUES (${$(1)}, ${$(2)}, ${$(2)}, ${$(3)}, ${$(3)}, ${$(3)}, 1, ${$(4)}, ${$(5)}, ${$(6)}, ${$(3)}, ${$(7)}, ${$(8)}, ${$(9)})`;
+};
 const SELECT_COLUMNS = FIELDS.map(([f, c]) => `"t"."${c}" AS "${f}"`).join(', ');
 const FILTERABLE = { owner: 'uuid', status: 'text', industry: 'text', segment: 'text', source: 'text', preferredChannel: 'text', brand: 'text', inn: 'text' };
 const SORTABLE = new Set(['createdAt', 'updatedAt', 'brand', 'legalName', 'inn', 'status', 'industry', 'segment', 'phone', 'email', 'source']);
@@ -355,6 +359,11 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     return { groups: rows.map((r) => ({ key: r.key, label: r.key === null ? { ru: 'Не задано', en: 'Not set' } : (STATUS_LABELS[r.key] ?? r.key), count: r.count, sums: {} })) };
   }
 
+  /** The audit row went in with the record, its changes from the values sent: corrected should the stored row differ. */
+  async function correctAudit(tx, auditId, expected, changes) {
+    if (JSON.stringify(changes) !== expected) await query(tx, 'UPDATE sys_audit SET changes = $2 WHERE id = $1', [auditId, JSON.stringify(changes)]);
+  }
+
   /** The five rule queries as one statement, in the runtime's order; a 409 on a block match or an unconfirmed warn. */
   async function checkDuplicates(tx, values, exceptId, confirmed) {
     const keys = RULES.map(([, field, normalize]) => normalize(values[field]));
@@ -411,9 +420,12 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
         columns.push(column);
         params.push(key);
       }
-      const { rows } = await query(tx, `INSERT INTO "counterparty" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, params);
+      const expected = JSON.stringify(diff({}, toRecord(Object.fromEntries(columns.map((c, i) => [c, params[i]])))));
+      const auditId = uuidv7();
+      const insert = `WITH audit AS (${auditSql(params.length + 1)}) INSERT INTO "counterparty" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`;
+      const { rows } = await query(tx, insert, [...params, auditId, now, request.user.id, 'counterparty', id, 'create', onBehalfOf, expected, null]);
       const saved = toRecord(rows[0]);
-      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'create', onBehalfOf, JSON.stringify(diff({}, saved)), null]);
+      await correctAudit(tx, auditId, expected, diff({}, saved));
       return saved;
     });
     reply.header('location', `/api/data/counterparty/${id}`).header('etag', `"${record.version}"`).status(201);
@@ -450,9 +462,12 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
         sets.push(`"${column}" = $${params.length}`);
       }
       params.push(id);
-      const updated = await query(tx, `UPDATE "counterparty" SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`, params);
+      const expected = JSON.stringify(diff(before, { ...before, ...changed }));
+      const auditId = uuidv7();
+      const update = `WITH audit AS (${auditSql(params.length + 1)}) UPDATE "counterparty" SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`;
+      const updated = await query(tx, update, [...params, auditId, now, request.user.id, 'counterparty', id, 'update', org.substituted.includes(before.owner) ? before.owner : null, expected, null]);
       const after = toRecord(updated.rows[0]);
-      await prepared(tx, AUDIT_SQL, [uuidv7(), now, request.user.id, 'counterparty', id, 'update', org.substituted.includes(before.owner) ? before.owner : null, JSON.stringify(diff(before, after)), null]);
+      await correctAudit(tx, auditId, expected, diff(before, after));
       return after;
     });
     reply.header('etag', `"${record.version}"`);

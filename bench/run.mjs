@@ -67,9 +67,19 @@ function compareTraces(runtime, baseline) {
   const r = normalizeTrace(runtime);
   const b = normalizeTrace(baseline);
   if (isDeepStrictEqual(r, b)) return { same: true, statements: r.length };
-  const missing = b.filter((s) => !r.includes(s));
-  const extra = r.filter((s) => !b.includes(s));
-  return { same: false, statements: r.length, runtimeOnly: extra, baselineOnly: missing, order: missing.length === 0 && extra.length === 0 };
+  const runtimeOnly = without(r, b);
+  const baselineOnly = without(b, r);
+  return { same: false, statements: r.length, runtimeOnly, baselineOnly, order: runtimeOnly.length === 0 && baselineOnly.length === 0 };
+}
+
+/** The statements of `list` left after taking out those of `other`, one for one (a statement sent twice on one side and once on the other is a difference). */
+function without(list, other) {
+  const left = [...other];
+  return list.filter((s) => {
+    const i = left.indexOf(s);
+    if (i >= 0) left.splice(i, 1);
+    return i < 0;
+  });
 }
 
 /** Where two JSON values first differ, as a path; null when equal. */

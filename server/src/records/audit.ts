@@ -14,15 +14,29 @@ export interface AuditEntry {
   now: Date;
 }
 
-/** One audit row per write, in the write's transaction: who, when, on whose behalf, by which automation, old → new. */
-export async function writeAudit(tx: Db, entry: AuditEntry): Promise<void> {
+/**
+ * The INSERT of one audit row, its placeholders numbered from `first` (so it can ride along in
+ * another statement) — who, when, on whose behalf, by which automation, old → new.
+ */
+export function auditInsert(entry: AuditEntry, first = 1, id: string = uuidv7()): { sql: string; params: unknown[] } {
   const at = entry.now.toISOString();
-  await tx.query(
-    `INSERT INTO sys_audit (id, created_at, updated_at, created_by, updated_by, owner, version, record_entity, record_id, action, actor, on_behalf_of, changes, automation)
-     VALUES ($1, $2, $2, $3, $3, $3, 1, $4, $5, $6, $3, $7, $8, $9)`,
-    [uuidv7(), at, entry.actor.userId, entry.entity, entry.recordId, entry.action, entry.actor.onBehalfOf ?? null, JSON.stringify(entry.changes), entry.actor.automation ?? null],
-    { prepared: true },
-  );
+  const $ = (n: number) => `$${first + n - 1}`;
+  return {
+    sql: `INSERT INTO sys_audit (id, created_at, updated_at, created_by, updated_by, owner, version, record_entity, record_id, action, actor, on_behalf_of, changes, automation)
+     VALUES (${$(1)}, ${$(2)}, ${$(2)}, ${$(3)}, ${$(3)}, ${$(3)}, 1, ${$(4)}, ${$(5)}, ${$(6)}, ${$(3)}, ${$(7)}, ${$(8)}, ${$(9)})`,
+    params: [id, at, entry.actor.userId, entry.entity, entry.recordId, entry.action, entry.actor.onBehalfOf ?? null, JSON.stringify(entry.changes), entry.actor.automation ?? null],
+  };
+}
+
+/** One audit row per write, in the write's transaction. */
+export async function writeAudit(tx: Db, entry: AuditEntry): Promise<void> {
+  const { sql, params } = auditInsert(entry);
+  await tx.query(sql, params, { prepared: true });
+}
+
+/** Corrects the changes of an audit row written along with its record (see createRecord). */
+export async function correctAuditChanges(tx: Db, id: string, changes: AuditChanges): Promise<void> {
+  await tx.query('UPDATE sys_audit SET changes = $2 WHERE id = $1', [id, JSON.stringify(changes)]);
 }
 
 export interface HistoryEntry {

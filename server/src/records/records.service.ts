@@ -8,7 +8,7 @@ import { revokeFeedToken } from '../calendar/feed-tokens.js';
 import { CardoError, type FieldError } from '../errors.js';
 import type { Access } from '../access/access.js';
 import { SqlParams } from '../query/sql.js';
-import { writeAudit, type AuditChanges } from './audit.js';
+import { auditInsert, correctAuditChanges, writeAudit, type AuditChanges, type AuditEntry } from './audit.js';
 import { checkEntityRules } from './entity-rules.js';
 import { removeLinksOf } from './links.js';
 import { writeStageEntry } from './stage-history.js';
@@ -114,9 +114,11 @@ export async function createRecord(db: Db, model: CompiledModel, entity: EntityM
       params.push(key);
     }
     const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
-    const [row] = await runWrite(model, entity, () => tx.query(`INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`, params));
+    const audit = auditAlong({ entity: entity.name, recordId: id, action: 'create', actor, changes: diff(entity, {}, toApiRecord(entity, Object.fromEntries(columns.map((c, i) => [c, params[i]])))), now }, params.length + 1);
+    const sql = `WITH audit AS (${audit.sql}) INSERT INTO ${quoteIdent(entity.table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${placeholders}) RETURNING *`;
+    const [row] = await runWrite(model, entity, () => tx.query(sql, [...params, ...audit.params]));
     const record = toApiRecord(entity, row as Record<string, unknown>);
-    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'create', actor, changes: diff(entity, {}, record), now });
+    await audit.correct(tx, diff(entity, {}, record));
     await writeStageEntry(tx, entity, null, record, now);
     return runHooks(tx, options, { model, entity, before: null, after: record, actor, action: 'create', chain: options.chain ?? [] });
   }, { settings: duplicateSearchSettings(entity) });
@@ -159,10 +161,10 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
       sets.push(`${quoteIdent(rule.column)} = $${params.length}`);
     }
     params.push(id);
-    const [row] = await runWrite(model, entity, () => tx.query(`UPDATE ${quoteIdent(entity.table)} SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`, params));
+    const audit = auditAlong({ entity: entity.name, recordId: id, action: 'update', actor, changes: diff(entity, before, toApiRecord(entity, { ...current, ...columnValues(entity, changed) })), now }, params.length + 1);
+    const [row] = await runWrite(model, entity, () => tx.query(`WITH audit AS (${audit.sql}) UPDATE ${quoteIdent(entity.table)} SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`, [...params, ...audit.params]));
     const after = toApiRecord(entity, row as Record<string, unknown>);
-    const changes = diff(entity, before, after);
-    await writeAudit(tx, { entity: entity.name, recordId: id, action: 'update', actor, changes, now });
+    await audit.correct(tx, diff(entity, before, after));
     await writeStageEntry(tx, entity, before, after, now);
     // A deactivated user's sessions and calendar feed link end with the same transaction that deactivates them.
     if (entity.name === 'sys_user' && before.active === true && after.active !== true) {
@@ -293,6 +295,33 @@ async function runWrite<T>(model: CompiledModel, entity: EntityModel, write: () 
     if (e.code === '22007' || e.code === '22008') throw new CardoError('CARDO_ERR_API_VALIDATION', 'A date or date-time is outside the range a record can hold.');
     throw error;
   }
+}
+
+/**
+ * The audit entry of a create or update, sent in the same statement as the row (one round trip
+ * less), with the changes the values as sent make. Where the database stored a value otherwise
+ * (a uuid in upper case, a numeric rounded to its scale, jsonb key order, a column default),
+ * `correct` rewrites the entry to the row as stored, in the same transaction.
+ */
+function auditAlong(entry: AuditEntry, first: number) {
+  const id = uuidv7();
+  const expected = JSON.stringify(entry.changes);
+  return {
+    ...auditInsert(entry, first, id),
+    correct: async (tx: Db, changes: AuditChanges) => {
+      if (JSON.stringify(changes) !== expected) await correctAuditChanges(tx, id, changes);
+    },
+  };
+}
+
+/** Field values → the row's columns (what an update sends for them). */
+function columnValues(entity: EntityModel, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const field = entity.field.get(name);
+    if (field?.columnType) row[field.column] = toSqlValue(value);
+  }
+  return row;
 }
 
 function toSqlValue(value: unknown): unknown {
