@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { labelText } from '../api/record-schemas.js';
+import { timeZoneOf, toWallClockTime } from '../calendar/zoned.js';
 import type { CompiledModel, EntityModel, FieldModel } from '../compile/compile.js';
 import { optionLabel } from '../query/titles.js';
 
@@ -72,22 +73,20 @@ export function toExportColumns(model: CompiledModel, fields: readonly FieldMode
   });
 }
 
-/** The UTC instant shifted so its UTC clock reads the wall-clock time in `timeZone` (Excel dates carry no zone). */
-function toWallClock(timeZone: string | undefined): (date: Date) => Date {
-  if (!timeZone) return (date) => date;
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  return (date) => {
-    const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, Number(p.value)]));
-    return new Date(Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, date.getUTCMilliseconds()));
-  };
-}
-
 export type CellValue = string | number | boolean | Date | null;
 
 /** Turns a row of the list query into cell values: labels for options, titles for references, real numbers and dates. */
 export function toCellConverter(model: CompiledModel, entity: EntityModel, locale: string): (field: FieldModel, row: Readonly<Record<string, unknown>>) => CellValue {
-  const wallClock = toWallClock(model.app.timezone);
-  const option = (field: FieldModel, value: unknown) => labelText(optionLabel(entity, field, value), locale) ?? String(value);
+  const wallClock = toWallClockTime(timeZoneOf(model.app));
+  // Labels by field and value, looked up once rather than for every cell.
+  const labels = new Map<FieldModel, Map<unknown, string>>();
+  const option = (field: FieldModel, value: unknown) => {
+    let byValue = labels.get(field);
+    if (!byValue) labels.set(field, (byValue = new Map()));
+    let label = byValue.get(value);
+    if (label === undefined) byValue.set(value, (label = labelText(optionLabel(entity, field, value), locale) ?? String(value)));
+    return label;
+  };
   return (field, row) => {
     const value = row[field.name];
     if (value === null || value === undefined) return null;
@@ -136,6 +135,11 @@ export interface RowStyle {
   numFmts?: Readonly<Record<number, string>>;
 }
 
+/** What distinguishes one row look from another, numFmts aside (they are keyed per cell). */
+function styleKey(style: RowStyle): string {
+  return `${style.fill ?? ''}|${style.bold ? 'b' : ''}`;
+}
+
 /** A color lightened towards white (share 0–1 of the color kept), as exceljs' ARGB. */
 export function tintArgb(hex: string, share = 0.35): string | undefined {
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex.trim());
@@ -167,6 +171,23 @@ export function openXlsxSheet(sheetName: string, columns: ReadonlyArray<Pick<Exp
   const header = sheet.addRow(columns.map((c) => c.header));
   header.font = { bold: true };
   header.commit();
+  // One style object per column and row look: exceljs caches a style's id by the object, so a
+  // shared object is resolved once instead of being serialized and looked up for every cell.
+  const styleCache = new Map<string, Partial<ExcelJS.Style>>();
+  const sharedStyle = (key: string, c: number, numFmt: string | undefined, style: RowStyle | undefined): Partial<ExcelJS.Style> => {
+    const cacheKey = `${key}|${c}|${numFmt ?? ''}`;
+    let shared = styleCache.get(cacheKey);
+    if (!shared) {
+      const argb = style?.fill ? tintArgb(style.fill) : undefined;
+      shared = {
+        ...(numFmt ? { numFmt } : {}),
+        ...(style?.bold ? { font: { bold: true } } : {}),
+        ...(argb ? { fill: { type: 'pattern', pattern: 'solid', fgColor: { argb } } } : {}),
+      };
+      styleCache.set(cacheKey, shared);
+    }
+    return shared;
+  };
   if (columns.length > 0) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   return {
     stream,
@@ -177,15 +198,13 @@ export function openXlsxSheet(sheetName: string, columns: ReadonlyArray<Pick<Exp
       rows.forEach((values, i) => {
         const row = sheet.addRow([...values]);
         const style = styles?.[i];
-        if (style) {
-          const argb = style.fill ? tintArgb(style.fill) : undefined;
-          for (let c = 1; c <= columns.length; c++) {
-            const cell = row.getCell(c);
-            if (argb) cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb } };
-            if (style.bold) cell.font = { bold: true };
-            const numFmt = style.numFmts?.[c - 1];
-            if (numFmt) cell.numFmt = numFmt;
-          }
+        const key = style ? styleKey(style) : '';
+        for (let c = 1; c <= columns.length; c++) {
+          const cell = row.getCell(c);
+          const numFmt = style?.numFmts?.[c - 1] ?? columns[c - 1]?.numFmt;
+          // A date without a format keeps exceljs' own style: its cache is keyed by object, not by cell type.
+          if (numFmt === undefined && cell.type === ExcelJS.ValueType.Date) continue;
+          cell.style = sharedStyle(key, c, numFmt, style);
         }
         row.commit();
       });
