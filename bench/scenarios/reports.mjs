@@ -252,7 +252,7 @@ const RESULT_LABELS = { meeting_scheduled: 'Назначена встреча', 
 const GREEN = 'FFC2EAAF';
 const GREY = 'FFD7D7D7';
 const MOSCOW_MS = 3 * 3600 * 1000;
-const HEADERS = ['Тип', 'Контрагент', 'Завершено', 'Результат', 'Ответственный'];
+const HEADERS = ['Тип', 'Контрагент', 'Фактически состоялось', 'Результат', 'Ответственный'];
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm';
 
 /** The hand-written export endpoint, registered in baseline.mjs: a cursor over one JOIN into the streaming writer. */
@@ -286,7 +286,7 @@ async function baselineExportRoute(app, { pool, HttpError }) {
         for (;;) {
           const { rows } = await client.query('FETCH 1000 FROM bench_export');
           for (const r of rows) {
-            const row = sheet.addRow([TYPE_LABELS[r.type] ?? r.type, r.brand, r.completed_at && new Date(r.completed_at.getTime() + MOSCOW_MS), r.result === null ? null : (RESULT_LABELS[r.result] ?? r.result), r.full_name]);
+            const row = sheet.addRow([TYPE_LABELS[r.type] ?? r.type, r.brand, r.completed_at && new Date(Date.parse(r.completed_at) + MOSCOW_MS), r.result === null ? null : (RESULT_LABELS[r.result] ?? r.result), r.full_name]);
             const style = styles[r.result === 'refused' ? GREY : GREEN];
             for (let c = 1; c <= HEADERS.length; c++) row.getCell(c).style = style[c - 1];
             row.commit();

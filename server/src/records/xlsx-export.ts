@@ -135,11 +135,6 @@ export interface RowStyle {
   numFmts?: Readonly<Record<number, string>>;
 }
 
-/** What distinguishes one row look from another, numFmts aside (they are keyed per cell). */
-function styleKey(style: RowStyle): string {
-  return `${style.fill ?? ''}|${style.bold ? 'b' : ''}`;
-}
-
 /** A color lightened towards white (share 0–1 of the color kept), as exceljs' ARGB. */
 export function tintArgb(hex: string, share = 0.35): string | undefined {
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex.trim());
@@ -173,20 +168,24 @@ export function openXlsxSheet(sheetName: string, columns: ReadonlyArray<Pick<Exp
   header.commit();
   // One style object per column and row look: exceljs caches a style's id by the object, so a
   // shared object is resolved once instead of being serialized and looked up for every cell.
-  const styleCache = new Map<string, Partial<ExcelJS.Style>>();
-  const sharedStyle = (key: string, c: number, numFmt: string | undefined, style: RowStyle | undefined): Partial<ExcelJS.Style> => {
-    const cacheKey = `${key}|${c}|${numFmt ?? ''}`;
-    let shared = styleCache.get(cacheKey);
-    if (!shared) {
+  const rowStyle: Partial<ExcelJS.Style> = {};
+  const looks = new Map<string, Array<Partial<ExcelJS.Style>>>();
+  const cellStyles = (style: RowStyle | undefined) => {
+    const key = style ? JSON.stringify([style.fill, style.bold, style.numFmts]) : '';
+    let look = looks.get(key);
+    if (!look) {
       const argb = style?.fill ? tintArgb(style.fill) : undefined;
-      shared = {
-        ...(numFmt ? { numFmt } : {}),
-        ...(style?.bold ? { font: { bold: true } } : {}),
-        ...(argb ? { fill: { type: 'pattern', pattern: 'solid', fgColor: { argb } } } : {}),
-      };
-      styleCache.set(cacheKey, shared);
+      look = columns.map((column, i) => {
+        const numFmt = style?.numFmts?.[i] ?? column.numFmt;
+        return {
+          ...(numFmt ? { numFmt } : {}),
+          ...(style?.bold ? { font: { bold: true } } : {}),
+          ...(argb ? { fill: { type: 'pattern', pattern: 'solid', fgColor: { argb } } } : {}),
+        };
+      });
+      looks.set(key, look);
     }
-    return shared;
+    return look;
   };
   if (columns.length > 0) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   return {
@@ -197,14 +196,14 @@ export function openXlsxSheet(sheetName: string, columns: ReadonlyArray<Pick<Exp
     async addRows(rows, styles) {
       rows.forEach((values, i) => {
         const row = sheet.addRow([...values]);
-        const style = styles?.[i];
-        const key = style ? styleKey(style) : '';
+        // exceljs gives each row a style object of its own (untyped), resolved again for every row.
+        (row as unknown as { style: Partial<ExcelJS.Style> }).style = rowStyle;
+        const look = cellStyles(styles?.[i]);
         for (let c = 1; c <= columns.length; c++) {
           const cell = row.getCell(c);
-          const numFmt = style?.numFmts?.[c - 1] ?? columns[c - 1]?.numFmt;
-          // A date without a format keeps exceljs' own style: its cache is keyed by object, not by cell type.
-          if (numFmt === undefined && cell.type === ExcelJS.ValueType.Date) continue;
-          cell.style = sharedStyle(key, c, numFmt, style);
+          const shared = look[c - 1] ?? rowStyle;
+          // A date without a format gets a copy: exceljs' cache is keyed by object, not by cell type (dates get a date format).
+          cell.style = shared.numFmt === undefined && cell.type === ExcelJS.ValueType.Date ? { ...shared } : shared;
         }
         row.commit();
       });
