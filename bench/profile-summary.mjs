@@ -2,19 +2,26 @@
 // Top functions by self time in a V8 CPU profile (from `npm run bench -- --cpu-prof`),
 // grouped by package or source file: where a server spends its time under load.
 //
-//   node bench/profile-summary.mjs bench/profiles/runtime-….cpuprofile [--top 25]
+//   node bench/profile-summary.mjs bench/profiles/runtime-….cpuprofile [--top 25] [--last 20]
+//   --last N: only the profile's last N seconds (the measured part, without the server's start)
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, last: { type: 'string' } } });
 if (positionals.length === 0) {
-  console.log('node bench/profile-summary.mjs <file.cpuprofile> [--top 25]');
+  console.log('node bench/profile-summary.mjs <file.cpuprofile> [--top 25] [--last seconds]');
   process.exit(1);
 }
 for (const file of positionals) {
   const profile = JSON.parse(await readFile(file, 'utf8'));
   const selfTime = new Map();
-  profile.samples.forEach((id, i) => selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  // Sample times (µs from the start), to keep only the last --last seconds.
+  let at = 0;
+  const times = profile.timeDeltas.map((d) => (at += d));
+  const from = values.last ? at - Number(values.last) * 1e6 : -Infinity;
+  profile.samples.forEach((id, i) => {
+    if (times[i] >= from) selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...selfTime.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map();
   const byArea = new Map();

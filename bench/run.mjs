@@ -22,7 +22,6 @@ import { ADMIN_LOGIN, ADMIN_PASSWORD, loginHttp } from './lib/runtime.mjs';
 import { defineScenarios } from './scenarios/index.mjs';
 import { explainAll, printExplainSummary, sampleUser } from './explain.mjs';
 import { seed } from './seed.mjs';
-import reportsScenario from './reports.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -208,7 +207,8 @@ async function main() {
       runtime,
       baseline,
       results: new Map(),
-      opt: { duration, connections, warmup, rounds, long: opt.long, memoryRequests },
+      opt: { duration, connections, warmup, rounds, long: opt.long, memoryRequests, scale: Number(opt.scale), reuse: opt.reuse },
+      benchUrl: url,
       log,
       /** Logs a user in on the runtime (sessions are rows: the baseline accepts the token too). */
       login: async (login = ADMIN_LOGIN, password = ADMIN_PASSWORD) => {
@@ -356,19 +356,7 @@ async function main() {
   }
   console.log(`\ntotal wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
-  // Issue 9: reports and the xlsx export, on a database of their own (bench/reports.mjs):
-  // 5,000,000 interactions × scale, a 100,000-row export (fewer below scale 0.2).
-  let reports = null;
-  if (!opt.only || opt.only.split(',').includes('reports')) {
-    const scale = Number(opt.scale);
-    const interactions = Math.max(20_000, Math.round(5_000_000 * scale));
-    reports = await reportsScenario().measure({ log, opt: { interactions, exportRows: Math.min(100_000, Math.round(interactions / 10)), runs: 3, reuse: opt.reuse, reportsDatabaseUrl: process.env.CARDO_BENCH_REPORTS_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/cardo_bench_reports' } });
-    console.log(`
-reports (${interactions.toLocaleString('en-US')} interactions): runtime ${reports.figures}; baseline ${reports.baselineFigures}
-  ${reports.detail}
-  target: ${reports.target} → ${reports.result}`);
-  }
-  const failed = rows.filter((r) => r.pass === false).length + (explain?.failures.length ?? 0) + (reports && !reports.pass ? 1 : 0);
+  const failed = rows.filter((r) => r.pass === false).length + (explain?.failures.length ?? 0);
   if (opt.json) {
     await writeFile(
       opt.json,

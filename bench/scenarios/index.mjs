@@ -22,8 +22,8 @@
 //   `runtime`/`baseline` are {rps, p50, p99} when they apply; `figures` is a short text for the
 //   table's "runtime figure" column when req/s does not fit (e.g. "RSS 182 MB").
 //
-// ctx: { token, pool, gen, rows, owners, runtimeUrl, runtime, baseline, results (Map id → row),
-//        opt: {duration, connections, warmup, rounds, long}, login(login, password), log,
+// ctx: { token, pool, gen, rows, owners, runtimeUrl, runtime, baseline, results (Map id → row), benchUrl,
+//        opt: {duration, connections, warmup, rounds, long, scale, reuse}, login(login, password), log,
 //        startRuntime(env?) → a further runtime process, takeIndex() }
 import get from './get.mjs';
 import list from './list.mjs';
@@ -36,8 +36,9 @@ import groupBy from './groupBy.mjs';
 import apply from './apply.mjs';
 import scaleOut from './scale-out.mjs';
 import memory from './memory.mjs';
+import { planFact, forecast, exportXlsx } from './reports.mjs';
 
-export const SCENARIOS = [get, list, total, scoped, search, create, patch, groupBy, apply, scaleOut, memory];
+export const SCENARIOS = [get, list, total, scoped, search, create, patch, groupBy, apply, scaleOut, memory, planFact, forecast, exportXlsx];
 
 export function defineScenarios() {
   return SCENARIOS.map((factory) => factory());

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from './helpers/test-app.js';
 
 type Json = Record<string, unknown>;
+
+// Each test makes a few records through the API and reads a workbook back: seconds on a busy machine.
+jest.setTimeout(60_000);
 
 let t: TestApp;
 let small: TestApp;
@@ -69,6 +72,18 @@ describe('GET /api/data/:entity/export.xlsx', () => {
     expect(sheet.getRow(2).getCell(4).numFmt).toContain('₽');
     expect(sheet.getRow(2).getCell(6).numFmt).toBe('yyyy-mm-dd');
     expect(rowValues(sheet, 3).slice(0, 3)).toEqual(['Экспорт: сервис', 'Экспорт Сервис', 'Won']);
+    // The view's color rule "won" (#52c41a, tinted) fills every cell of the row, the empty ones
+    // too, and the row keeps its columns' number formats; a row no rule matches has no fill.
+    const won = sheet.getRow(3);
+    for (let c = 1; c <= 8; c++) expect([c, won.getCell(c).fill]).toEqual([c, { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFC2EAAF' } }]);
+    expect(won.getCell(6).value).toBeNull();
+    expect(won.getCell(4).numFmt).toContain('₽');
+    expect(sheet.getRow(2).getCell(1).fill).toBeUndefined();
+    // The total row: bold, the money column a SUM with its value and format.
+    const total = sheet.getRow(4);
+    expect(total.getCell(1).font).toMatchObject({ bold: true });
+    expect(total.getCell(4).value).toMatchObject({ formula: 'SUBTOTAL(109,D2:D3)', result: 1500010.5 });
+    expect(total.getCell(4).numFmt).toContain('₽');
   });
 
   it('uses the caller\'s language by default and only the asked fields with fields=', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { addDays, localDay, parseInstant, startOfDay, timeZoneOf } from './zoned.js';
+import { addDays, localDay, parseInstant, startOfDay, timeZoneOf, toWallClockTime } from './zoned.js';
 
 describe('days in a time zone', () => {
   it.each([
@@ -38,5 +38,42 @@ describe('parseInstant', () => {
 
   it.each(['2026-02-30', '2026-12-01T09:00:00', 'tomorrow', '2026-13-01T00:00:00Z', '', '1733000000'])('refuses %j', (text) => {
     expect(parseInstant(text, 'Europe/Moscow')).toBeUndefined();
+  });
+});
+
+describe('toWallClockTime', () => {
+  /** The wall clock read straight from Intl for every instant: what the per-hour offsets must reproduce. */
+  const reference = (zone: string, instant: Date) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+        .formatToParts(instant)
+        .map((p) => [p.type, Number(p.value)]),
+    );
+    return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, instant.getUTCMilliseconds());
+  };
+
+  it.each([
+    // Around Berlin's and New York's DST changes, Lord Howe's 30-minute one, Kathmandu's +05:45, and 1970 in Moscow.
+    ['Europe/Berlin', '2026-03-29T00:00:00Z'],
+    ['Europe/Berlin', '2026-10-25T00:00:00Z'],
+    ['America/New_York', '2026-11-01T04:00:00Z'],
+    ['Australia/Lord_Howe', '2026-04-04T14:00:00Z'],
+    ['Asia/Kathmandu', '2026-01-01T00:00:00Z'],
+    // Changes in the middle of a UTC hour: St. John's (02:00 at -03:30) and Kathmandu going from +05:30 to +05:45 in 1986.
+    ['America/St_Johns', '2026-03-08T00:00:00Z'],
+    ['Asia/Kathmandu', '1985-12-31T00:00:00Z'],
+    ['Europe/Moscow', '1969-12-31T22:00:00Z'],
+  ])('%s: every 7 minutes 13.5 seconds for a day from %s reads as Intl reads it', (zone, from) => {
+    const convert = toWallClockTime(zone);
+    for (let ms = Date.parse(from); ms < Date.parse(from) + 86_400_000; ms += 433_500) {
+      expect([new Date(ms).toISOString(), convert(new Date(ms)).getTime()]).toEqual([new Date(ms).toISOString(), reference(zone, new Date(ms))]);
+    }
+  });
+
+  it('keeps the minute of a change exact on both sides', () => {
+    const convert = toWallClockTime('Europe/Berlin');
+    // 01:00 UTC on 2026-03-29: 01:59:59.999 CET is followed by 03:00 CEST.
+    expect(convert(new Date('2026-03-29T00:59:59.999Z')).toISOString()).toBe('2026-03-29T01:59:59.999Z');
+    expect(convert(new Date('2026-03-29T01:00:00.000Z')).toISOString()).toBe('2026-03-29T03:00:00.000Z');
   });
 });

@@ -49,6 +49,33 @@ export function startOfDay(day: string, timeZone: string): Date {
   return new Date(guess);
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * The instant shifted so that its UTC clock reads the wall-clock time in the zone (for Excel,
+ * whose dates carry no zone). formatToParts costs microseconds, too much per cell of a large
+ * export: the offset is asked once per hour of UTC and kept when it is the same at both ends
+ * of the hour (a zone changes its offset at most once an hour); an hour with a change is
+ * converted instant by instant.
+ */
+export function toWallClockTime(timeZone: string): (instant: Date) => Date {
+  const exact = (ms: number) => wallClock(new Date(ms), timeZone).utcMs + (((ms % 1000) + 1000) % 1000);
+  const offsetAt = (ms: number) => exact(ms) - ms;
+  const offsets = new Map<number, number | null>();
+  return (instant) => {
+    const ms = instant.getTime();
+    const hour = Math.floor(ms / HOUR_MS);
+    let offset = offsets.get(hour);
+    if (offset === undefined) {
+      if (offsets.size >= 10_000) offsets.clear();
+      const start = offsetAt(hour * HOUR_MS);
+      offset = start === offsetAt(hour * HOUR_MS + HOUR_MS - 1) ? start : null;
+      offsets.set(hour, offset);
+    }
+    return new Date(offset === null ? exact(ms) : ms + offset);
+  };
+}
+
 export function addDays(day: string, days: number): string {
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { labelText } from '../api/record-schemas.js';
+import { timeZoneOf, toWallClockTime } from '../calendar/zoned.js';
 import type { CompiledModel, EntityModel, FieldModel } from '../compile/compile.js';
 import { optionLabel } from '../query/titles.js';
 
@@ -72,22 +73,20 @@ export function toExportColumns(model: CompiledModel, fields: readonly FieldMode
   });
 }
 
-/** The UTC instant shifted so its UTC clock reads the wall-clock time in `timeZone` (Excel dates carry no zone). */
-function toWallClock(timeZone: string | undefined): (date: Date) => Date {
-  if (!timeZone) return (date) => date;
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-  return (date) => {
-    const parts = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, Number(p.value)]));
-    return new Date(Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, date.getUTCMilliseconds()));
-  };
-}
-
 export type CellValue = string | number | boolean | Date | null;
 
 /** Turns a row of the list query into cell values: labels for options, titles for references, real numbers and dates. */
 export function toCellConverter(model: CompiledModel, entity: EntityModel, locale: string): (field: FieldModel, row: Readonly<Record<string, unknown>>) => CellValue {
-  const wallClock = toWallClock(model.app.timezone);
-  const option = (field: FieldModel, value: unknown) => labelText(optionLabel(entity, field, value), locale) ?? String(value);
+  const wallClock = toWallClockTime(timeZoneOf(model.app));
+  // Labels by field and value, looked up once rather than for every cell.
+  const labels = new Map<FieldModel, Map<unknown, string>>();
+  const option = (field: FieldModel, value: unknown) => {
+    let byValue = labels.get(field);
+    if (!byValue) labels.set(field, (byValue = new Map()));
+    let label = byValue.get(value);
+    if (label === undefined) byValue.set(value, (label = labelText(optionLabel(entity, field, value), locale) ?? String(value)));
+    return label;
+  };
   return (field, row) => {
     const value = row[field.name];
     if (value === null || value === undefined) return null;
@@ -167,6 +166,27 @@ export function openXlsxSheet(sheetName: string, columns: ReadonlyArray<Pick<Exp
   const header = sheet.addRow(columns.map((c) => c.header));
   header.font = { bold: true };
   header.commit();
+  // One style object per column and row look: exceljs caches a style's id by the object, so a
+  // shared object is resolved once instead of being serialized and looked up for every cell.
+  const rowStyle: Partial<ExcelJS.Style> = {};
+  const looks = new Map<string, Array<Partial<ExcelJS.Style>>>();
+  const cellStyles = (style: RowStyle | undefined) => {
+    const key = style ? JSON.stringify([style.fill, style.bold, style.numFmts]) : '';
+    let look = looks.get(key);
+    if (!look) {
+      const argb = style?.fill ? tintArgb(style.fill) : undefined;
+      look = columns.map((column, i) => {
+        const numFmt = style?.numFmts?.[i] ?? column.numFmt;
+        return {
+          ...(numFmt ? { numFmt } : {}),
+          ...(style?.bold ? { font: { bold: true } } : {}),
+          ...(argb ? { fill: { type: 'pattern', pattern: 'solid', fgColor: { argb } } } : {}),
+        };
+      });
+      looks.set(key, look);
+    }
+    return look;
+  };
   if (columns.length > 0) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   return {
     stream,
@@ -176,16 +196,14 @@ export function openXlsxSheet(sheetName: string, columns: ReadonlyArray<Pick<Exp
     async addRows(rows, styles) {
       rows.forEach((values, i) => {
         const row = sheet.addRow([...values]);
-        const style = styles?.[i];
-        if (style) {
-          const argb = style.fill ? tintArgb(style.fill) : undefined;
-          for (let c = 1; c <= columns.length; c++) {
-            const cell = row.getCell(c);
-            if (argb) cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb } };
-            if (style.bold) cell.font = { bold: true };
-            const numFmt = style.numFmts?.[c - 1];
-            if (numFmt) cell.numFmt = numFmt;
-          }
+        // exceljs gives each row a style object of its own (untyped), resolved again for every row.
+        (row as unknown as { style: Partial<ExcelJS.Style> }).style = rowStyle;
+        const look = cellStyles(styles?.[i]);
+        for (let c = 1; c <= columns.length; c++) {
+          const cell = row.getCell(c);
+          const shared = look[c - 1] ?? rowStyle;
+          // A date without a format gets a copy: exceljs' cache is keyed by object, not by cell type (dates get a date format).
+          cell.style = shared.numFmt === undefined && cell.type === ExcelJS.ValueType.Date ? { ...shared } : shared;
         }
         row.commit();
       });
