@@ -36,8 +36,11 @@ import groupBy from './groupBy.mjs';
 import apply from './apply.mjs';
 import scaleOut from './scale-out.mjs';
 import memory from './memory.mjs';
+import workflows from './workflows.mjs';
+import notifications from './notifications.mjs';
+import automations from './automations.mjs';
 
-export const SCENARIOS = [get, list, total, scoped, search, create, patch, groupBy, apply, scaleOut, memory];
+export const SCENARIOS = [get, list, total, scoped, search, create, patch, groupBy, apply, scaleOut, memory, workflows, notifications, automations];
 
 export function defineScenarios() {
   return SCENARIOS.map((factory) => factory());
