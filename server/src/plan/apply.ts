@@ -126,7 +126,7 @@ async function recordVersion(db: Db, schema: string | undefined, model: Compiled
      values ($1, $2, $2, $3, $3, $3, 1, $4, $5)`,
     [id, now, actor, model.hash, formatPlan(plan).join('\n')],
   );
-  // The files as applied (gzip: the CRM's ~300 kB of JSON, BPMN and docx is ~60 kB), so every instance loads this very version.
+  // The files as applied, so every instance loads this very version (the CRM's 37 files: 64 kB gzipped).
   const content = await gzipAsync(Buffer.from(JSON.stringify(model.sources.map((f) => ({ path: f.path, data: f.bytes.toString('base64') })))));
   await db.query(`insert into ${qualified(schema, CONTENT_TABLE)} (version_id, content) values ($1, $2)`, [id, content]);
   await db.query('select pg_notify($1, $2)', [METADATA_CHANNEL, model.hash]);
