@@ -163,7 +163,7 @@ export async function measureWorkflows({ url, instances: N, concurrency: C }) {
       }
       if (engine.state !== 'idle') throw new Error(`the in-memory engine did not finish (${engine.state})`);
     };
-    for (let i = 0; i < 50; i++) await engineOnly();
+    for (let i = 0; i < Math.min(50, N); i++) await engineOnly();
     const floorCpu0 = process.cpuUsage();
     const floorT0 = performance.now();
     for (let i = 0; i < N; i++) await engineOnly();
@@ -173,7 +173,7 @@ export async function measureWorkflows({ url, instances: N, concurrency: C }) {
 
     // Persistence of one wait state on its own: the saved state's UPDATE, at its real size.
     const [sample] = await db.query(`SELECT id, state FROM wf_instance WHERE process = 'bench-approval' LIMIT 1`);
-    const reps = 500;
+    const reps = Math.min(500, 10 * N);
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) await db.query('UPDATE wf_instance SET state = $2, updated_at = now() WHERE id = $1', [sample.id, sample.state]);
     const persistMs = (performance.now() - t0) / reps;

@@ -160,6 +160,13 @@ onPostgres('metadata applied on one instance reaches the others', () => {
     expect(res.json()).toHaveProperty('syncLate');
   });
 
+  it('a swap to a model that is not the latest applied (a slow apply overtaken by another) is corrected', async () => {
+    const latest = t.models.current.hash;
+    // What A's studio route would do had its apply committed before another instance's newer one.
+    t.models.swap(t.model);
+    await until(() => t.models.current.hash === latest, 'A to return to the latest applied version');
+  });
+
   it('without stored files, a version loads from the metadata directory only when its hash matches', async () => {
     const latest = await latestVersion(t.db, schema);
     await t.db.query('DELETE FROM sys_metadata_content WHERE version_id = $1', [latest?.id]);

@@ -35,6 +35,9 @@ export class ModelSync {
   #client: pg.Client | null = null;
   #running: Promise<void> | null = null;
   #again = false;
+  /** Set while this sync swaps the model itself, so its own swap does not trigger a check. */
+  #swapping = false;
+  #unwatch: (() => void) | null = null;
   /** The version last reported as unloadable, so a failing version is logged once, not at every notice. */
   #reported: string | null = null;
   /** Counters, for tests and logs: notices received, connections made. */
@@ -51,11 +54,17 @@ export class ModelSync {
 
   /** Connects and catches up; a database that is away now is retried in the background. */
   async start(): Promise<void> {
+    // Another swap (this instance's studio apply) may land after a newer version another
+    // instance applied meanwhile: look again, so the latest version wins.
+    this.#unwatch = this.#options.models.watch(() => {
+      if (!this.#swapping) void this.#checkLogged();
+    });
     if (!(await this.#connect())) void this.#reconnect();
   }
 
   async stop(): Promise<void> {
     this.#stop.abort();
+    this.#unwatch?.();
     const client = this.#client;
     this.#client = null;
     await client?.end().catch(() => undefined);
@@ -81,6 +90,11 @@ export class ModelSync {
     return this.#running;
   }
 
+  /** check(), for callers with nobody to report to: a failure (the database away) is logged; the next notice or reconnection retries. */
+  #checkLogged(): Promise<void> {
+    return this.check().catch((error: unknown) => this.#options.log.warn({ err: error }, 'metadata sync: cannot check the applied version'));
+  }
+
   async #connect(): Promise<boolean> {
     const client = new pg.Client({ connectionString: this.#options.url, connectionTimeoutMillis: 5000, application_name: 'cardo-model-sync' });
     // A dropped connection emits 'error' and/or 'end'; either starts one reconnection.
@@ -95,7 +109,7 @@ export class ModelSync {
       client.on('notification', (message) => {
         if (message.channel !== METADATA_CHANNEL) return;
         this.stats.notices += 1;
-        void this.check().catch((error: unknown) => this.#options.log.warn({ err: error }, 'metadata sync: cannot check the applied version'));
+        void this.#checkLogged();
       });
       await client.connect();
       await client.query(`LISTEN ${METADATA_CHANNEL}`);
@@ -114,7 +128,7 @@ export class ModelSync {
       return false;
     }
     // Anything applied while this instance was not listening.
-    await this.check().catch((error: unknown) => this.#options.log.warn({ err: error }, 'metadata sync: cannot check the applied version'));
+    await this.#checkLogged();
     return true;
   }
 
@@ -142,7 +156,12 @@ export class ModelSync {
       this.#again = true;
       return;
     }
-    models.swap(model);
+    this.#swapping = true;
+    try {
+      models.swap(model);
+    } finally {
+      this.#swapping = false;
+    }
     this.#reported = null;
     log.info({ from: before.hash.slice(0, 12), to: model.hash.slice(0, 12) }, 'metadata sync: now serving the version applied to the database');
   }
