@@ -1,17 +1,11 @@
-// Issue 8 (automations): what the CRM's automations cost a write. N interactions registered on
-// deals through the runtime's record service (server/dist) — each one runs
-// interaction-deal-stage (the interaction remembers its deal's stage) and interaction-touch-deal
-// (the deal's last interaction time), in the write's transaction with their audit entries —
-// against the same write without automations, and a hand-written baseline in the same run on
-// the same database: one transaction reading the deal's stage, inserting the interaction with
-// it, updating the deal, two audit rows. Not part of npm test.
+// Issue 8 (automations): what the CRM's automations cost a write. The benchmark itself is
+// bench/lib/automations.mjs (also the `automations` scenario of `npm run bench`); this runs it
+// alone on a database of its own. Not part of npm test.
 //
 //   npm run build --workspace server && node bench/automations.mjs [--interactions 2000] [--deals 200] [--concurrency 8] [--database-url URL]
-import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { recreateDatabase } from './lib/db.mjs';
-import { importDist, loadCompiledModel } from './lib/dist.mjs';
+import { measureAutomations, printAutomations } from './lib/automations.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -21,74 +15,6 @@ const { values: opt } = parseArgs({
     'database-url': { type: 'string', default: process.env.CARDO_BENCH_AUTO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/cardo_bench_auto' },
   },
 });
-const N = Number(opt.interactions);
-const D = Number(opt.deals);
-const C = Number(opt.concurrency);
 const url = opt['database-url'];
-
-const model = await loadCompiledModel();
-const { openDb } = await importDist('db/db.js');
-const { applyMigration } = await importDist('plan/apply.js');
-const { createUser } = await importDist('auth/users.js');
-const { createRecord } = await importDist('records/records.service.js');
-const { Automations } = await importDist('automations/automations.service.js');
-
 await recreateDatabase(url);
-const db = await openDb({ url, max: C + 2 });
-try {
-  await applyMigration({ db, url }, model, {});
-  const sales = (await createUser(db, { login: 'bench.sales', fullName: 'bench.sales', roles: ['sales_manager'] })).id;
-  const actor = { userId: sales };
-  const counterparty = await createRecord(db, model, model.entities.get('counterparty'), { brand: 'Bench', owner: sales }, { actor });
-  const deals = [];
-  for (let i = 0; i < D; i++) deals.push((await createRecord(db, model, model.entities.get('deal'), { title: `Deal ${i}`, counterparty: counterparty.id, stage: 'proposal', owner: sales }, { actor })).id);
-  const interaction = model.entities.get('interaction');
-  const hooks = [];
-  hooks.push(new Automations({ hooks }).onRecordWrite);
-
-  const pool = async (fn) => {
-    let next = 0;
-    const worker = async () => {
-      while (next < N) {
-        const i = next++;
-        await fn(i, deals[i % D]);
-      }
-    };
-    const started = performance.now();
-    await Promise.all(Array.from({ length: C }, worker));
-    return (performance.now() - started) / 1000;
-  };
-  const values = (i, deal) => ({ type: 'outgoing_call', counterparty: counterparty.id, deal, description: `Call ${i}`, completedAt: new Date().toISOString(), owner: sales });
-
-  const withAutomations = await pool((i, deal) => createRecord(db, model, interaction, values(i, deal), { actor, hooks }));
-  const [check] = await db.query(`SELECT count(*)::int AS n FROM interaction WHERE deal_stage = 'proposal'`);
-  if (check.n !== N) throw new Error(`the automations set the deal stage on ${check.n} of ${N} interactions`);
-  const withoutAutomations = await pool((i, deal) => createRecord(db, model, interaction, values(i, deal), { actor }));
-
-  const audit = (tx, entity, id, action, changes) => tx.query(
-    `INSERT INTO sys_audit (id, created_at, updated_at, created_by, updated_by, owner, version, record_entity, record_id, action, actor, changes, automation) VALUES ($1, now(), now(), $2, $2, $2, 1, $3, $4, $5, $2, $6, $7)`,
-    [randomUUID(), sales, entity, id, action, JSON.stringify(changes), action === 'update' ? 'interaction-touch-deal' : null],
-  );
-  const baseline = await pool((i, deal) => db.transaction(async (tx) => {
-    const id = randomUUID();
-    const now = new Date().toISOString();
-    const [d] = await tx.query('SELECT stage FROM deal WHERE id = $1', [deal]);
-    await tx.query(
-      `INSERT INTO interaction (id, created_at, updated_at, created_by, updated_by, owner, version, type, counterparty, deal, description, completed_at, deal_stage) VALUES ($1, $2, $2, $3, $3, $3, 1, 'outgoing_call', $4, $5, $6, $2, $7)`,
-      [id, now, sales, counterparty.id, deal, `Call ${i}`, d.stage],
-    );
-    await audit(tx, 'interaction', id, 'create', { type: { from: null, to: 'outgoing_call' }, deal: { from: null, to: deal }, dealStage: { from: null, to: d.stage } });
-    await tx.query('UPDATE deal SET last_interaction_at = $2, updated_at = $2, version = version + 1 WHERE id = $1', [deal, now]);
-    await audit(tx, 'deal', deal, 'update', { lastInteractionAt: { from: null, to: now } });
-  }));
-
-  const line = (label, seconds) => console.log(`${label.padEnd(52)} ${(N / seconds).toFixed(1).padStart(8)} interactions/s  (${seconds.toFixed(2)} s)`);
-  console.log(`\nAutomations: ${N} interactions on ${D} deals, ${C} concurrent, ${os.cpus().length} CPUs, PostgreSQL ${new URL(url).host}`);
-  line('runtime with the CRM automations', withAutomations);
-  line('runtime, the same write without automations', withoutAutomations);
-  line('baseline (the same effect by hand, one transaction)', baseline);
-  console.log(`${'ratio with automations / baseline time'.padEnd(52)} ${(withAutomations / baseline).toFixed(2)}×`);
-  console.log(`${'ratio with / without automations time'.padEnd(52)} ${(withAutomations / withoutAutomations).toFixed(2)}×`);
-} finally {
-  await db.close();
-}
+printAutomations(await measureAutomations({ url, interactions: Number(opt.interactions), deals: Number(opt.deals), concurrency: Number(opt.concurrency) }), url);

@@ -44,6 +44,26 @@ export async function recreateDatabase(url) {
 }
 
 /**
+ * A database of its own beside the bench database (`<bench database>_<suffix>` on the same
+ * server), created empty for fn and dropped afterwards: for scenarios that write their own data.
+ */
+export async function withScratchDatabase(benchUrl, suffix, fn) {
+  const u = new URL(benchUrl);
+  u.pathname = `/${databaseName(benchUrl)}_${suffix}`;
+  const url = u.toString();
+  await recreateDatabase(url);
+  try {
+    return await fn(url);
+  } finally {
+    const name = databaseName(url);
+    await withClient(adminUrl(url), async (c) => {
+      await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      await c.query(`drop database if exists "${name}"`);
+    }).catch(() => undefined);
+  }
+}
+
+/**
  * What was seeded, kept as a comment on the database rather than in a table: a table the
  * metadata does not declare would show up in the runtime's schema plan.
  */

@@ -23,3 +23,9 @@ export function cycler(list) {
 
 /** A TABLESAMPLE percentage that yields about `want` rows of a table of `rows` rows. */
 export const samplePercent = (rows, want) => Math.min(100, Math.max(0.5, (want * 100) / Math.max(1, rows))).toFixed(2);
+
+/** The bench database's URL (the pool's): scenarios with data of their own put a database beside it. */
+export const benchUrl = (ctx) => ctx.pool.options.connectionString;
+
+/** The seeding scale (1 = 1,000,000 counterparties), from the option when the harness passes it, else from the seeded rows. */
+export const benchScale = (ctx) => ctx.opt.scale ?? ctx.rows / 1_000_000;

@@ -37,8 +37,11 @@ import apply from './apply.mjs';
 import scaleOut from './scale-out.mjs';
 import memory from './memory.mjs';
 import { planFact, forecast, exportXlsx } from './reports.mjs';
+import workflows from './workflows.mjs';
+import notifications from './notifications.mjs';
+import automations from './automations.mjs';
 
-export const SCENARIOS = [get, list, total, scoped, search, create, patch, groupBy, apply, scaleOut, memory, planFact, forecast, exportXlsx];
+export const SCENARIOS = [get, list, total, scoped, search, create, patch, groupBy, apply, scaleOut, memory, planFact, forecast, exportXlsx, workflows, notifications, automations];
 
 export function defineScenarios() {
   return SCENARIOS.map((factory) => factory());

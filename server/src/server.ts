@@ -19,6 +19,7 @@ import { documentRoutes } from './documents/documents.routes.js';
 import { recordRoutes } from './records/records.routes.js';
 import { savedViewRoutes } from './records/saved-views.routes.js';
 import { ModelHolder } from './runtime/model-holder.js';
+import { ModelSync } from './runtime/model-sync.js';
 import { studioRoutes } from './studio/studio.routes.js';
 import { uiRoutes } from './api/ui.routes.js';
 import { PgBossTimers, PollingTimers, type TimerService } from './workflows/timers.js';
@@ -75,12 +76,16 @@ export async function createRuntime(config: Config, options: { logger?: boolean 
     jobs.onError = (error) => app.log.error({ err: error }, 'notification jobs');
     app.notifications.scheduler = jobs;
     await jobs.start(app.notifications);
+    // Other instances on the same PostgreSQL may apply metadata; the embedded database has no others.
+    const sync = config.databaseUrl ? new ModelSync({ db, url: config.databaseUrl, metadataDir: config.metadataDir, models, log: app.log }) : null;
+    await sync?.start();
     return {
       app,
       db,
       models,
       notes,
       async close() {
+        await sync?.stop();
         await jobs.stop();
         await timers.stop();
         await app.close();

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 
-// Fifteen minutes: on a busy machine the run takes up to ten (each scenario that measures on its own starts a runtime).
+// The whole bench (every scenario, the reports, workflows, notifications, automations): a few minutes
+// on a quiet machine, up to ten on a busy one (each scenario that measures on its own starts a runtime).
 jest.setTimeout(900_000);
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -27,6 +27,14 @@ export interface CompiledModel {
   readonly reports: ReadonlyArray<{ name: string; def: Report }>;
   readonly templates: ReadonlyArray<{ name: string; def: DocumentTemplate; docx: Buffer | undefined }>;
   readonly workflows: ReadonlyArray<{ name: string; xml: string }>;
+  /** The metadata files as read (the hash is over them): stored with the applied version for the other instances. */
+  readonly sources: ReadonlyArray<MetadataSource>;
+}
+
+/** One metadata file: its path relative to the metadata directory and its bytes. */
+export interface MetadataSource {
+  readonly path: string;
+  readonly bytes: Buffer;
 }
 
 export interface EntityModel {
@@ -242,6 +250,7 @@ export function compile(set: MetadataSet, files: readonly MetadataFile[]): Compi
     reports: set.reports.map(({ name, def }) => ({ name, def })),
     templates: set.templates.map(({ name, def }) => ({ name, def, docx: set.templateDocs.find((d) => d.name === name)?.bytes })),
     workflows: set.workflows.map((w) => ({ name: w.name, xml: w.bytes.toString('utf8') })),
+    sources: files.map((f) => ({ path: f.path, bytes: f.bytes })),
   });
 }
 

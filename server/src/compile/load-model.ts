@@ -1,7 +1,7 @@
 import type { Problem } from '../errors.js';
-import { loadMetadataDir, parseJson, type MetadataFile } from '../metadata/load.js';
+import { loadMetadataDir, loadMetadataSources, parseJson, type MetadataFile } from '../metadata/load.js';
 import { validateFiles } from '../metadata/validate.js';
-import { compile, type CompiledModel } from './compile.js';
+import { compile, type CompiledModel, type MetadataSource } from './compile.js';
 
 /** A JSON file's text used instead of the one on disk (or added): the studio's unsaved draft. */
 export interface DraftFile {
@@ -20,6 +20,15 @@ export async function loadModel(dir: string, draft?: DraftFile): Promise<{ model
     loaded.files = [...loaded.files.filter((f) => f.path !== draft.path), file];
     loaded.problems = [...loaded.problems.filter((p) => p.file !== draft.path), ...parsed.problems];
   }
+  return compileLoaded(loaded);
+}
+
+/** The same from files given as paths and bytes (an applied version stored in the database). */
+export async function loadModelFromSources(sources: readonly MetadataSource[]): Promise<{ model?: CompiledModel; problems: Problem[] }> {
+  return compileLoaded(loadMetadataSources(sources));
+}
+
+async function compileLoaded(loaded: { files: MetadataFile[]; problems: Problem[] }): Promise<{ model?: CompiledModel; problems: Problem[] }> {
   const { set, problems } = await validateFiles(loaded.files);
   const all = [...loaded.problems, ...problems];
   if (all.length > 0) return { problems: all };

@@ -125,34 +125,44 @@ export function escapePointer(segment: string | number): string {
   return String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-/** Reads every file of a metadata directory; JSON is parsed, other kinds are kept as bytes. */
-export async function loadMetadataDir(dir: string): Promise<{ files: MetadataFile[]; problems: Problem[] }> {
+/** One file's bytes as a metadata file (JSON parsed), or the problems that make it none. */
+function toMetadataFile(rel: string, bytes: Buffer): { file?: MetadataFile; problems: Problem[] } {
+  const kind = fileKindOf(rel);
+  if (!kind) {
+    return { problems: [{ code: 'CARDO_ERR_META_UNKNOWN_FILE', file: rel, pointer: '', message: `${rel} is not a metadata file: expected app.json, roles.json, entities/*.json, automations/*.json, notifications/*.json, calendars/*.json, reports/*.json, templates/*.json|docx or workflows/*.bpmn.` }] };
+  }
+  const name = path.posix.basename(rel).replace(/\.(json|docx|bpmn)$/, '');
+  const file: MetadataFile = { path: rel, kind, name, bytes };
+  if (!rel.endsWith('.json')) return { file, problems: [] };
+  const parsed = parseJson(rel, bytes.toString('utf8'));
+  if (parsed.tree) {
+    file.json = parsed.json;
+    file.tree = parsed.tree;
+  }
+  return { file, problems: parsed.problems };
+}
+
+/** Metadata files given as paths and bytes (a directory's, or an applied version stored in the database). */
+export function loadMetadataSources(sources: ReadonlyArray<{ path: string; bytes: Buffer }>): { files: MetadataFile[]; problems: Problem[] } {
   const files: MetadataFile[] = [];
   const problems: Problem[] = [];
+  for (const source of sources) {
+    const parsed = toMetadataFile(source.path, source.bytes);
+    problems.push(...parsed.problems);
+    if (parsed.file) files.push(parsed.file);
+  }
+  return { files, problems };
+}
+
+/** Reads every file of a metadata directory; JSON is parsed, other kinds are kept as bytes. */
+export async function loadMetadataDir(dir: string): Promise<{ files: MetadataFile[]; problems: Problem[] }> {
   let paths: string[];
   try {
     paths = await listFiles(dir);
   } catch (error) {
-    return { files, problems: [{ code: 'CARDO_ERR_META_READ', file: '', pointer: '', message: `Cannot read the metadata directory ${dir}: ${(error as Error).message}` }] };
+    return { files: [], problems: [{ code: 'CARDO_ERR_META_READ', file: '', pointer: '', message: `Cannot read the metadata directory ${dir}: ${(error as Error).message}` }] };
   }
-  for (const rel of paths) {
-    const kind = fileKindOf(rel);
-    if (!kind) {
-      problems.push({ code: 'CARDO_ERR_META_UNKNOWN_FILE', file: rel, pointer: '', message: `${rel} is not a metadata file: expected app.json, roles.json, entities/*.json, automations/*.json, notifications/*.json, calendars/*.json, reports/*.json, templates/*.json|docx or workflows/*.bpmn.` });
-      continue;
-    }
-    const bytes = await readFile(path.join(dir, rel));
-    const name = path.posix.basename(rel).replace(/\.(json|docx|bpmn)$/, '');
-    const file: MetadataFile = { path: rel, kind, name, bytes };
-    if (rel.endsWith('.json')) {
-      const parsed = parseJson(rel, bytes.toString('utf8'));
-      problems.push(...parsed.problems);
-      if (parsed.tree) {
-        file.json = parsed.json;
-        file.tree = parsed.tree;
-      }
-    }
-    files.push(file);
-  }
-  return { files, problems };
+  // Files of an unknown kind are reported, not read.
+  const sources = await Promise.all(paths.map(async (rel) => ({ path: rel, bytes: fileKindOf(rel) ? await readFile(path.join(dir, rel)) : Buffer.alloc(0) })));
+  return loadMetadataSources(sources);
 }

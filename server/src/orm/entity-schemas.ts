@@ -14,7 +14,7 @@ import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../comp
  */
 
 /** Tables Cardo keeps that are not entities (never exposed through the record API). */
-export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed', 'wf_instance', 'wf_task', 'wf_timer', 'wf_event', 'ntf_schedule', 'ntf_delivery', 'sys_file_content', 'sys_stage_history'] as const;
+export const INTERNAL_TABLES = ['sys_credential', 'sys_session', 'sys_saved_view', 'sys_calendar_feed', 'wf_instance', 'wf_task', 'wf_timer', 'wf_event', 'ntf_schedule', 'ntf_delivery', 'sys_file_content', 'sys_stage_history', 'sys_metadata_content'] as const;
 
 /**
  * Marks the columns holding duplicate-rule keys in the database itself, so a plan can tell
@@ -606,6 +606,22 @@ function fileContentSchema(): EntitySchema {
 }
 
 /**
+ * The metadata files of each applied version (plan/apply.ts), so every server instance can load
+ * exactly the model another instance or the CLI applied (runtime/model-sync.ts).
+ */
+function metadataContentSchema(): EntitySchema {
+  const table = 'sys_metadata_content';
+  return new EntitySchema({
+    name: table,
+    tableName: table,
+    properties: {
+      version: referenceProperty(table, 'version_id', 'sys_metadata_version', 'cascade', false, true),
+      content: { type: 'blob', columnType: 'bytea', fieldName: 'content', nullable: false },
+    },
+  } as never);
+}
+
+/**
  * When each record of an entity with a stage field entered each stage (records/stage-history.ts),
  * written in the transaction of the write that moved it: the forecast's stage durations are
  * read from here rather than parsed out of the audit log's JSON text.
@@ -679,5 +695,6 @@ export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
     notificationDeliverySchema(),
     fileContentSchema(),
     stageHistorySchema(),
+    metadataContentSchema(),
   ];
 }

@@ -1,5 +1,7 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { v7 as uuidv7 } from 'uuid';
-import type { CompiledModel } from '../compile/compile.js';
+import type { CompiledModel, MetadataSource } from '../compile/compile.js';
 import { quoteIdent, type Db } from '../db/db.js';
 import { CardoError } from '../errors.js';
 import { openOrm } from '../orm/orm.js';
@@ -30,6 +32,13 @@ const APPLY_LOCK = 0x43415244; // "CARD"
 const LOCK_TIMEOUT = '10s';
 
 const VERSION_TABLE = 'sys_metadata_version';
+const CONTENT_TABLE = 'sys_metadata_content';
+
+/**
+ * The PostgreSQL NOTIFY channel a recorded version is announced on (payload: its hash), sent in
+ * the applying transaction so it goes out only when the version is committed.
+ */
+export const METADATA_CHANNEL = 'cardo_metadata';
 
 /**
  * Plans and applies in one transaction (PostgreSQL DDL is transactional): either the whole
@@ -46,7 +55,7 @@ export async function applyMigration(target: PlanTarget, model: CompiledModel, o
       if (plan.destructive.length > 0 && !options.allowDestructive) throw destructiveError(plan);
       await runStatements(tx, plan.sql);
       const recorded = (await currentVersion(tx, target.schema)) !== model.hash;
-      if (recorded) await recordVersion(tx, target.schema, model.hash, plan, options.actor ?? null);
+      if (recorded) await recordVersion(tx, target.schema, model, plan, options.actor ?? null);
       return { plan, applied: !plan.empty, recorded };
     });
   } finally {
@@ -77,25 +86,48 @@ function destructiveError(plan: Plan): CardoError {
   );
 }
 
-function versionTable(schema: string | undefined): string {
-  return schema ? `${quoteIdent(schema)}.${quoteIdent(VERSION_TABLE)}` : quoteIdent(VERSION_TABLE);
+function qualified(schema: string | undefined, table: string): string {
+  return schema ? `${quoteIdent(schema)}.${quoteIdent(table)}` : quoteIdent(table);
 }
 
 /** The hash of the last applied metadata, or null when none was applied (or no table yet). */
 export async function currentVersion(db: Db, schema?: string): Promise<string | null> {
-  // to_regclass instead of catching "relation does not exist": inside a transaction an error
-  // would abort it.
-  const [exists] = await db.query<{ found: boolean }>('select to_regclass($1) is not null as found', [versionTable(schema)]);
-  if (!exists?.found) return null;
-  const [row] = await db.query<{ hash: string }>(`select hash from ${versionTable(schema)} order by created_at desc, id desc limit 1`);
-  return row?.hash ?? null;
+  return (await latestVersion(db, schema))?.hash ?? null;
 }
 
-async function recordVersion(db: Db, schema: string | undefined, hash: string, plan: Plan, actor: string | null): Promise<void> {
+/** The last applied metadata version (its row id and hash), or null when none was applied (or no table yet). */
+export async function latestVersion(db: Db, schema?: string): Promise<{ id: string; hash: string } | null> {
+  // to_regclass instead of catching "relation does not exist": inside a transaction an error
+  // would abort it.
+  const [exists] = await db.query<{ found: boolean }>('select to_regclass($1) is not null as found', [qualified(schema, VERSION_TABLE)]);
+  if (!exists?.found) return null;
+  const [row] = await db.query<{ id: string; hash: string }>(`select id::text as id, hash from ${qualified(schema, VERSION_TABLE)} order by created_at desc, id desc limit 1`);
+  return row ?? null;
+}
+
+/** The metadata files recorded with a version, or null when none were (a version recorded before they were kept). */
+export async function versionSources(db: Db, versionId: string, schema?: string): Promise<MetadataSource[] | null> {
+  const [exists] = await db.query<{ found: boolean }>('select to_regclass($1) is not null as found', [qualified(schema, CONTENT_TABLE)]);
+  if (!exists?.found) return null;
+  const [row] = await db.query<{ content: Buffer }>(`select content from ${qualified(schema, CONTENT_TABLE)} where version_id = $1`, [versionId]);
+  if (!row) return null;
+  const files = JSON.parse((await gunzipAsync(row.content)).toString('utf8')) as Array<{ path: string; data: string }>;
+  return files.map((f) => ({ path: f.path, bytes: Buffer.from(f.data, 'base64') }));
+}
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+async function recordVersion(db: Db, schema: string | undefined, model: CompiledModel, plan: Plan, actor: string | null): Promise<void> {
   const now = new Date();
+  const id = uuidv7();
   await db.query(
-    `insert into ${versionTable(schema)} (id, created_at, updated_at, created_by, updated_by, owner, version, hash, plan)
+    `insert into ${qualified(schema, VERSION_TABLE)} (id, created_at, updated_at, created_by, updated_by, owner, version, hash, plan)
      values ($1, $2, $2, $3, $3, $3, 1, $4, $5)`,
-    [uuidv7(), now, actor, hash, formatPlan(plan).join('\n')],
+    [id, now, actor, model.hash, formatPlan(plan).join('\n')],
   );
+  // The files as applied, so every instance loads this very version (the CRM's 37 files: 64 kB gzipped).
+  const content = await gzipAsync(Buffer.from(JSON.stringify(model.sources.map((f) => ({ path: f.path, data: f.bytes.toString('base64') })))));
+  await db.query(`insert into ${qualified(schema, CONTENT_TABLE)} (version_id, content) values ($1, $2)`, [id, content]);
+  await db.query('select pg_notify($1, $2)', [METADATA_CHANNEL, model.hash]);
 }

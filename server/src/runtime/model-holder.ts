@@ -6,6 +6,7 @@ import type { CompiledModel } from '../compile/compile.js';
  */
 export class ModelHolder {
   #current: CompiledModel;
+  readonly #watchers = new Set<(model: CompiledModel) => void>();
   constructor(model: CompiledModel) {
     this.#current = model;
   }
@@ -14,5 +15,11 @@ export class ModelHolder {
   }
   swap(model: CompiledModel): void {
     this.#current = model;
+    for (const watcher of this.#watchers) watcher(model);
+  }
+  /** Calls fn after every swap; returns the function that stops it. */
+  watch(fn: (model: CompiledModel) => void): () => void {
+    this.#watchers.add(fn);
+    return () => void this.#watchers.delete(fn);
   }
 }
