@@ -57,10 +57,7 @@ const log = (line = '') => process.stderr.write(`${line}\n`);
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 const ms = (n) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–');
 
-/**
- * Whitespace-insensitive SQL, without the once-a-minute session touch (it lands on whichever
- * server comes first) and the e-mail outbox's 2-second sweep (a background loop, no request's).
- */
+/** Whitespace-insensitive SQL, without the once-a-minute session touch (it lands on whichever server comes first). */
 function normalizeTrace(statements) {
   return statements.map((s) => s.replace(/\s+/g, ' ').trim()).filter((s) => !s.startsWith('UPDATE sys_session'));
 }
