@@ -11,6 +11,7 @@ import { I18nProvider, isUiLocale, useI18n } from './i18n.js';
 import { Login } from './Login.js';
 import { MESSAGES } from './messages.js';
 import { PublishPage } from './publish/PublishPage.js';
+import { CalendarRoute, ReportRoute, RolesEditor } from './editors/routes.js';
 import { SessionProvider, useSession } from './session.js';
 
 function Header() {
@@ -82,6 +83,9 @@ function Studio() {
             <Route index element={<Home />} />
             <Route path="entities/:name" element={<EntityRoute />} />
             <Route path="workflows/:name" element={<WorkflowRoute />} />
+            <Route path="calendars/:name" element={<CalendarRoute />} />
+            <Route path="reports/:name" element={<ReportRoute />} />
+            <Route path="roles" element={<RolesEditor />} />
             <Route path="files/*" element={<FileRoute />} />
             <Route path="publish" element={<PublishPage />} />
             <Route path="git" element={<GitPage />} />

@@ -1,5 +1,8 @@
 // The studio's UI strings in every language it speaks; metadata labels come from the files.
+import { EDITORS_EN, EDITORS_RU } from './editors/editors.messages.js';
+
 const en = {
+  ...EDITORS_EN,
   'app.title': 'Cardo Studio',
   'app.runtime': 'Open the application',
   'login.title': 'Sign in to the studio',
@@ -178,6 +181,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const ru: Record<MessageKey, string> = {
+  ...EDITORS_RU,
   'app.title': 'Cardo Studio',
   'app.runtime': 'Открыть приложение',
   'login.title': 'Вход в студию',
