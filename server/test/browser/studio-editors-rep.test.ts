@@ -31,6 +31,13 @@ async function save(verdict: 'designer-valid' | 'designer-invalid' = 'designer-v
   await page.getByTestId(verdict).waitFor();
 }
 
+/** Clicks a file in the explorer, opening its group first (groups start collapsed). */
+async function openFile(file: string, group: string): Promise<void> {
+  const item = page.getByTestId(`explorer-${file}`);
+  if (!(await item.isVisible())) await page.locator('.ant-menu-submenu-title', { hasText: group }).click();
+  await item.click();
+}
+
 /** Plans and publishes the saved metadata to the running application. */
 async function publish(): Promise<void> {
   await page.getByTestId('nav-publish').click();
@@ -68,7 +75,8 @@ describe('studio: role matrix, report and calendar editors', () => {
     const created = await server.as('admin', { method: 'POST', url: '/api/data/interaction', payload: { type: 'meeting', counterparty: counterpartyId, plannedAt: '2030-01-10T10:00:00.000Z' } });
     expect(created.statusCode).toBe(201);
     const interaction = `/api/data/interaction/${(created.json() as { id: string }).id}`;
-    expect((await server.as('lawyer', { method: 'GET', url: interaction })).statusCode).toBe(403);
+    // Records a role may not read are unknown to it.
+    expect((await server.as('lawyer', { method: 'GET', url: interaction })).statusCode).toBe(404);
 
     await page.getByTestId('explorer-roles.json').click();
     await page.getByTestId('roles-editor').waitFor();
@@ -92,11 +100,12 @@ describe('studio: role matrix, report and calendar editors', () => {
     expect((await server.as('lawyer', { method: 'GET', url: interaction })).statusCode).toBe(200);
     const auditor = await server.as('aud', { method: 'GET', url: '/api/data/deal' }, ['auditor']);
     expect(auditor.statusCode).toBe(200);
-    expect((await server.as('aud', { method: 'GET', url: '/api/data/contact' }, ['auditor'])).statusCode).toBe(403);
+    // Nothing else: an entity the role does not list is unknown to it.
+    expect((await server.as('aud', { method: 'GET', url: '/api/data/contact' }, ['auditor'])).statusCode).toBe(404);
   });
 
   it('shows a server problem at its control, adds a measure to an aggregate report, publishes, and the report has the new column', async () => {
-    await page.getByTestId('explorer-reports/sales-funnel.json').click();
+    await openFile('reports/sales-funnel.json', 'Reports');
     await page.getByTestId('report-editor').waitFor();
     await page.waitForURL(/\/studio\/reports\/sales-funnel$/);
 
@@ -128,14 +137,14 @@ describe('studio: role matrix, report and calendar editors', () => {
     expect(run.statusCode).toBe(200);
     expect((run.json() as { columns: Array<{ key: string; label: string }> }).columns).toContainEqual(expect.objectContaining({ key: 'avg_amount', label: 'Average amount' }));
 
-    await page.getByTestId('explorer-reports/sales-funnel.json').click();
+    await openFile('reports/sales-funnel.json', 'Reports');
     await page.getByTestId('report-run').click();
     await page.locator('[data-testid="report-preview-table"] th[data-column="avg_amount"]').waitFor();
     await screenshot(page, 'studio-report-editor');
   });
 
   it('adds a category and a source to a calendar; after publishing, the runtime lists the category and its events', async () => {
-    await page.getByTestId('explorer-calendars/contracts.json').click();
+    await openFile('calendars/contracts.json', 'Calendars');
     await page.getByTestId('calendar-editor').waitFor();
     await page.getByTestId('category-add').click();
     await page.getByTestId('category-name-1').fill('closings');
@@ -164,8 +173,7 @@ describe('studio: role matrix, report and calendar editors', () => {
   });
 
   it('creates a valid calendar and a valid report from the explorer', async () => {
-    await page.getByText('Calendars (3)').click();
-    await page.getByTestId('explorer-new-calendar').click();
+    await openFile('new-calendar', 'Calendars');
     await page.getByTestId('new-file-name').fill('deal-closings');
     await choose(page.getByTestId('new-file-entity'), 'deal');
     await page.locator('[data-testid="new-file-create"]:not([disabled])').click();
@@ -173,8 +181,7 @@ describe('studio: role matrix, report and calendar editors', () => {
     await page.waitForURL(/\/studio\/calendars\/deal-closings$/);
     expect(await readJson<Calendar>('calendars/deal-closings.json')).toMatchObject({ sources: [{ entity: 'deal', start: 'expectedCloseDate', title: '{{title}}', category: 'events' }] });
 
-    await page.getByText('Reports (3)').click();
-    await page.getByTestId('explorer-new-report').click();
+    await openFile('new-report', 'Reports');
     await page.getByTestId('new-file-name').fill('deals-by-owner');
     await choose(page.getByTestId('new-file-entity'), 'deal');
     await page.locator('[data-testid="new-file-create"]:not([disabled])').click();

@@ -114,10 +114,10 @@ function SourceEditor({ index, source, categories, onChange, onRemove }: SourceP
             />
           </At>
           <At label={t('calendar.start')} pointer={at('start')}>
-            <Select value={source.start || undefined} options={options((type) => DATE_TYPES.has(type))} onChange={(start: string) => onChange({ ...source, start })} style={{ width: 220 }} data-testid={`source-start-${index}`} />
+            <Select value={source.start || undefined} options={options((type) => DATE_TYPES.has(type))} onChange={(start: string) => onChange({ ...source, start })} style={{ width: 260 }} data-testid={`source-start-${index}`} />
           </At>
           <At label={t('calendar.end')} pointer={at('end')}>
-            <Select allowClear value={source.end} options={options((type) => DATE_TYPES.has(type))} onChange={(end?: string) => onChange(setSourceEnd(source, end, source.duration))} style={{ width: 220 }} data-testid={`source-end-${index}`} />
+            <Select allowClear value={source.end} options={options((type) => DATE_TYPES.has(type))} onChange={(end?: string) => onChange(setSourceEnd(source, end, source.duration))} style={{ width: 260 }} data-testid={`source-end-${index}`} />
           </At>
           <At label={t('calendar.duration')} pointer={at('duration')}>
             <Select allowClear disabled={source.end !== undefined} value={source.duration} options={options((type) => type === 'integer')} onChange={(duration?: string) => onChange(setSourceEnd(source, undefined, duration))} style={{ width: 220 }} data-testid={`source-duration-${index}`} />

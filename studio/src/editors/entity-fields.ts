@@ -19,7 +19,14 @@ export function useEntityNames(): string[] {
 export const DATE_TYPES: ReadonlySet<string> = new Set(['date', 'datetime']);
 export const NUMERIC_TYPES: ReadonlySet<string> = new Set(['integer', 'decimal', 'money', 'percent']);
 
-/** The fields of one entity (its own, then the system fields); empty while loading or when it does not exist. */
+/** The fields a condition on the entity's records can test: stored ones (a stage field with its stages as options), then the system fields. */
+export function conditionFieldsOf(entity: Pick<Entity, 'fields' | 'stages'>): ConditionField[] {
+  const stages = entity.stages?.map((s) => ({ value: s.value, label: s.label }));
+  const own = entity.fields.filter((f) => f.type !== 'formula' || f.stored).map((f) => (f.type === 'stage' && stages ? { ...f, options: stages } : f));
+  return [...own, ...SYSTEM_FIELDS.filter((s) => !own.some((f) => f.name === s.name))];
+}
+
+/** The fields of one entity (see conditionFieldsOf); empty while loading or when it does not exist. */
 export function useEntityFields(name: string | undefined): ConditionField[] {
   const [fields, setFields] = useState<ConditionField[]>([]);
   useEffect(() => {
@@ -27,9 +34,9 @@ export function useEntityFields(name: string | undefined): ConditionField[] {
     setFields([]);
     if (!name) return;
     const builtIn = SYSTEM_ENTITIES.find((e) => e.name === name);
-    const own = builtIn ? Promise.resolve(builtIn.fields) : api<StudioFile>('GET', fileUrl(`entities/${name}.json`)).then((f) => (f.json as Entity | undefined)?.fields ?? []);
-    own.then(
-      (list) => live && setFields([...list, ...SYSTEM_FIELDS.filter((s) => !list.some((f) => f.name === s.name))]),
+    const entity: Promise<Pick<Entity, 'fields' | 'stages'>> = builtIn ? Promise.resolve(builtIn) : api<StudioFile>('GET', fileUrl(`entities/${name}.json`)).then((f) => (f.json as Entity | undefined) ?? { fields: [] });
+    entity.then(
+      (e) => live && setFields(conditionFieldsOf({ fields: e.fields ?? [], stages: e.stages })),
       () => live && setFields([]),
     );
     return () => {

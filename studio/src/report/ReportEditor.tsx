@@ -87,6 +87,9 @@ function AggregateEditor({ report, onChange }: { report: AggregateReport; onChan
       </Typography.Title>
       {report.measures.map((m, i) => (
         <Space key={i} align="start" wrap data-testid={`measure-${i}`}>
+          <Button danger type="text" disabled={report.measures.length === 1} onClick={() => set({ measures: removeAt(report.measures, i) })} aria-label={t('common.remove')} data-testid={`measure-remove-${i}`}>
+            ×
+          </Button>
           <At pointer={pointerOf('measures', i, 'name')}>
             <Input value={m.name} placeholder={t('editor.name')} onChange={(e) => set({ measures: replaceAt(report.measures, i, { ...m, name: e.target.value }) })} style={{ width: 160 }} data-testid={`measure-name-${i}`} />
           </At>
@@ -106,9 +109,6 @@ function AggregateEditor({ report, onChange }: { report: AggregateReport; onChan
               {t('report.weighted')}
             </Checkbox>
           )}
-          <Button danger disabled={report.measures.length === 1} onClick={() => set({ measures: removeAt(report.measures, i) })} data-testid={`measure-remove-${i}`}>
-            {t('common.remove')}
-          </Button>
         </Space>
       ))}
       <div>

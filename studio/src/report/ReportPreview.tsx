@@ -16,7 +16,7 @@ interface ReportListing {
  * published, so a saved but unpublished change shows after the next publish.
  */
 export function ReportPreview({ name, dirty }: { name: string; dirty: boolean }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [answer, setAnswer] = useState<ReportAnswer | null>(null);
   const [parameters, setParameters] = useState<ReportListing['reports'][number]['parameters']>([]);
   const [problem, setProblem] = useState<{ type: 'info' | 'error'; text: string } | null>(null);
@@ -27,12 +27,12 @@ export function ReportPreview({ name, dirty }: { name: string; dirty: boolean })
     setProblem(null);
     setAnswer(null);
     try {
-      const listing = await api<ReportListing>('GET', '/api/reports');
+      const listing = await api<ReportListing>('GET', `/api/reports?locale=${locale}`);
       const published = listing.reports.find((r) => r.name === name);
       // The runtime knows only published reports (and those the user's roles may run).
       if (!published) return setProblem({ type: 'info', text: t('report.unpublished') });
       setParameters(published.parameters);
-      setAnswer(await api<ReportAnswer>('GET', `/api/reports/${encodeURIComponent(name)}?format=json`));
+      setAnswer(await api<ReportAnswer>('GET', `/api/reports/${encodeURIComponent(name)}?format=json&locale=${locale}`));
     } catch (e) {
       setProblem({ type: 'error', text: e instanceof ApiError && e.code === 'CARDO_ERR_REPORT_UNKNOWN' ? t('report.unpublished') : e instanceof Error ? e.message : String(e) });
     } finally {

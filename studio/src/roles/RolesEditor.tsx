@@ -102,7 +102,7 @@ function RolesForm({ roles, onChange }: { roles: Roles; onChange(next: Roles): v
         <table className="roles-matrix" data-testid="roles-matrix" style={{ borderCollapse: 'collapse', fontSize: 12 }}>
           <thead>
             <tr>
-              <th style={CELL} />
+              <th style={{ ...CELL, ...STICKY }} />
               {roles.roles.map((role) => (
                 <th key={role.name} style={CELL}>
                   {label(role.label, role.name)}
@@ -117,7 +117,7 @@ function RolesForm({ roles, onChange }: { roles: Roles; onChange(next: Roles): v
           <tbody>
             {entities.map((entity) => (
               <tr key={entity}>
-                <th style={{ ...CELL, textAlign: 'left' }}>{entity === '*' ? t('roles.everyOther') : entity}</th>
+                <th style={{ ...CELL, ...STICKY, textAlign: 'left' }}>{entity === '*' ? t('roles.everyOther') : entity}</th>
                 {roles.roles.map((role, i) => (
                   <td key={role.name} style={CELL}>
                     <PermissionCell role={role} index={i} entity={entity} onChange={(next) => setRole(i, next)} />
@@ -133,6 +133,8 @@ function RolesForm({ roles, onChange }: { roles: Roles; onChange(next: Roles): v
 }
 
 const CELL: React.CSSProperties = { border: '1px solid #f0f0f0', padding: 4, whiteSpace: 'nowrap', verticalAlign: 'top' };
+// The entity column stays in view while the roles scroll sideways.
+const STICKY: React.CSSProperties = { position: 'sticky', left: 0, background: '#fff', zIndex: 1 };
 
 /** One role × entity: a scope per operation (native selects: the matrix has hundreds of them), and its field rules. */
 function PermissionCell({ role, index, entity, onChange }: { role: Role; index: number; entity: string; onChange(next: Role): void }) {
@@ -148,7 +150,7 @@ function PermissionCell({ role, index, entity, onChange }: { role: Role; index: 
           aria-label={`${role.name} ${entity} ${op}`}
           value={permission?.[op] ?? ''}
           onChange={(e) => onChange(setScope(role, entity, op, e.target.value === '' ? undefined : (e.target.value as Scope)))}
-          style={{ fontSize: 11, marginRight: 2, background: SCOPE_COLOR[permission?.[op] ?? ''] }}
+          style={{ fontSize: 11, width: 78, marginRight: 2, background: SCOPE_COLOR[permission?.[op] ?? ''] }}
           data-testid={`scope-${role.name}-${entity}-${op}`}
         >
           <option value="">—</option>
