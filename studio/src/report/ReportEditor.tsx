@@ -105,7 +105,7 @@ function AggregateEditor({ report, onChange }: { report: AggregateReport; onChan
             </At>
           )}
           {m.fn === 'sum' && (
-            <Checkbox checked={m.weighted === true} onChange={(e) => set({ measures: replaceAt(report.measures, i, e.target.checked ? { ...m, weighted: true } : omit(m, 'weighted')) })} data-testid={`measure-weighted-${i}`}>
+            <Checkbox checked={m.weighted === true} onChange={(e) => set({ measures: replaceAt(report.measures, i, e.target.checked ? { ...m, weighted: true } : omit(m, 'weighted')) })} title={t('report.weighted.help')} data-testid={`measure-weighted-${i}`}>
               {t('report.weighted')}
             </Checkbox>
           )}
