@@ -1,24 +1,18 @@
 // Issue 11: the role matrix, report and calendar editors of the studio. Each change is made in
 // the editor, saved, published, and then seen through the running application's API.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { AggregateReport, Calendar, Roles } from '../../src/generated/metadata.js';
-import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
-import { chooseOption, launchBrowser, screenshot, startUiServer, studioSignIn, type UiServer } from '../helpers/browser.js';
+import { chooseOption, screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
+import { startStudio, type StudioFixture } from '../helpers/studio-fixture.js';
 
 jest.setTimeout(180_000);
 
-const STUDIO_DIST = fileURLToPath(new URL('../../../studio/dist/', import.meta.url));
-let repo: string;
+let studio: StudioFixture;
 let dir: string;
 let server: UiServer;
-let browser: Browser;
 let page: Page;
 let counterpartyId: string;
 
@@ -48,23 +42,14 @@ async function publish(): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(STUDIO_DIST, 'index.html'))) throw new Error('The studio is not built; run npm run build --workspace studio');
-  repo = await mkdtemp(path.join(tmpdir(), 'cardo-studio-rep-'));
-  dir = path.join(repo, 'metadata');
-  await cp(APP_METADATA_DIR, dir, { recursive: true });
-  execFileSync('git', ['init', '--quiet', '--initial-branch=main'], { cwd: repo });
-  server = await startUiServer({ model: await loadTestModel(dir), env: { CARDO_METADATA_DIR: dir, CARDO_STUDIO_DIR: STUDIO_DIST } });
-  await server.login('consult', ['consultant']);
-  await server.login('admin', ['administrator']);
-  await server.login('lawyer', ['lawyer']);
-  browser = await launchBrowser();
-  page = await studioSignIn(browser, server, 'consult');
+  studio = await startStudio('rep', { consult: ['consultant'], admin: ['administrator'], lawyer: ['lawyer'] });
+  ({ dir, server } = studio);
+  page = await studioSignIn(studio.browser, server, 'consult');
+  await page.getByTestId('current-user').waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (repo) await rm(repo, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('studio: role matrix, report and calendar editors', () => {

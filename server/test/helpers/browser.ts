@@ -57,16 +57,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** A fresh browser context signed in to the studio (in English). */
-export async function studioSignIn(browser: Browser, server: UiServer, login: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en', viewport: { width: 1600, height: 1000 } });
+/** A fresh browser context that signed in on the studio's login page (in English); the caller waits for what the studio shows that user. */
+export async function studioSignIn(browser: Browser, server: UiServer, login: string, viewport = { width: 1600, height: 1000 }): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en', viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   await page.goto(`${server.url}/studio`);
   await page.getByTestId('login-name').fill(login);
   await page.getByTestId('login-password').fill(TEST_PASSWORD);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-user').waitFor();
   return page;
 }
 

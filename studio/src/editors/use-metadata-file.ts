@@ -20,7 +20,7 @@ export interface MetadataFile<T> {
   allProblems: number | null;
   error: string | null;
   saving: boolean;
-  /** Bumped on every load and save, so editors with local state drop it. */
+  /** Bumped on every load, so editors with local state drop what they held of the old file. */
   generation: number;
   load(): Promise<void>;
   save(): Promise<void>;
@@ -66,7 +66,6 @@ export function useMetadataFile<T>(path: string): MetadataFile<T> {
       setProblems(saved.problems.filter((p) => p.file === path));
       setAllProblems(saved.problems.length);
       setDirty(false);
-      setGeneration((g) => g + 1);
       void message.success(t('common.saved'));
     } catch (e) {
       setError(e instanceof ApiError && e.code === 'CARDO_ERR_STUDIO_STALE' ? t('designer.stale') : e instanceof Error ? e.message : String(e));

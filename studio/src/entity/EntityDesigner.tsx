@@ -1,74 +1,22 @@
-import { Alert, Badge, type ButtonProps, Button, Popconfirm, Space, Spin, Table, Tabs, Tag, Typography, App as AntApp } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, fileUrl } from '../api.js';
+import { Alert, Badge, type ButtonProps, Button, Popconfirm, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useMetadataFile } from '../editors/use-metadata-file.js';
 import { FileHistory } from '../git/FileHistory.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
-import type { Entity, Field, MetadataProblem, StudioFile } from '../types.js';
+import type { Entity, Field } from '../types.js';
 import { FieldEditor } from './FieldEditor.js';
 import { FormDesigner } from './FormDesigner.js';
 import { ListDesigner } from './ListDesigner.js';
 import { fieldUses, removeField, upsertField } from './entity-edit.js';
 
-type Saved = StudioFile & { valid: boolean; problems: MetadataProblem[]; changed: boolean };
-
 /** The entity designer: fields, form layout and list views of one entities/<name>.json. */
 export function EntityDesigner({ name }: { name: string }) {
   const { t, label } = useI18n();
-  const { message } = AntApp.useApp();
   const { files, locales } = useSession();
   const path = `entities/${name}.json`;
-  const [entity, setEntity] = useState<Entity | null>(null);
-  const [etag, setEtag] = useState<string>('');
-  const [dirty, setDirty] = useState(false);
-  const [problems, setProblems] = useState<MetadataProblem[]>([]);
-  const [allProblems, setAllProblems] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { value: entity, change, dirty, problems, allProblems, error, saving, generation, load, save } = useMetadataFile<Entity>(path);
   const [editing, setEditing] = useState<Field | 'new' | null>(null);
-  // Bumped on every load, so the designers below drop their local state with the old file.
-  const [generation, setGeneration] = useState(0);
-
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      const file = await api<StudioFile & { problems: MetadataProblem[] }>('GET', fileUrl(path));
-      if (file.json === undefined) throw new Error(file.problems[0]?.message ?? 'The file is not valid JSON.');
-      setEntity(file.json as Entity);
-      setEtag(file.etag);
-      setProblems(file.problems);
-      setAllProblems(null);
-      setDirty(false);
-      setGeneration((g) => g + 1);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  }, [path]);
-  useEffect(() => void load(), [load]);
-
-  const change = (next: Entity) => {
-    setEntity(next);
-    setDirty(true);
-  };
-
-  const save = async () => {
-    if (!entity) return;
-    setSaving(true);
-    setError(null);
-    try {
-      const saved = await api<Saved>('PUT', fileUrl(path), { json: entity }, { 'if-match': etag });
-      setEtag(saved.etag);
-      setEntity(saved.json as Entity);
-      setProblems(saved.problems.filter((p) => p.file === path));
-      setAllProblems(saved.problems.length);
-      setDirty(false);
-      void message.success(t('common.saved'));
-    } catch (e) {
-      setError(e instanceof ApiError && e.code === 'CARDO_ERR_STUDIO_STALE' ? t('designer.stale') : e instanceof Error ? e.message : String(e));
-    } finally {
-      setSaving(false);
-    }
-  };
 
   if (!entity) return error ? <Alert type="error" title={error} action={<Button onClick={() => void load()}>{t('common.retry')}</Button>} /> : <Spin />;
   const entities = files.filter((f) => f.kind === 'entity').map((f) => f.name);
