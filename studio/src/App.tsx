@@ -14,6 +14,7 @@ import { MESSAGES } from './messages.js';
 import { NotificationEditor } from './notification/NotificationEditor.js';
 import { PublishPage } from './publish/PublishPage.js';
 import { TemplatePage } from './refs/TemplatePage.js';
+import { CalendarRoute, ReportRoute, RolesEditor } from './editors/routes.js';
 import { SessionProvider, useSession } from './session.js';
 
 function Header() {
@@ -93,6 +94,9 @@ function Studio() {
             <Route path="workflows/:name" element={<WorkflowRoute />} />
             <Route path="notifications/:name" element={<NamedRoute editor={NotificationEditor} />} />
             <Route path="automations/:name" element={<NamedRoute editor={AutomationEditor} />} />
+            <Route path="calendars/:name" element={<CalendarRoute />} />
+            <Route path="reports/:name" element={<ReportRoute />} />
+            <Route path="roles" element={<RolesEditor />} />
             <Route path="files/*" element={<FileRoute />} />
             <Route path="templates/:name" element={<NamedRoute editor={TemplatePage} />} />
             <Route path="publish" element={<PublishPage />} />

@@ -1,9 +1,11 @@
 // The studio's UI strings in every language it speaks; metadata labels come from the files.
+import { EDITORS_EN, EDITORS_RU } from './editors/editors.messages.js';
 import { ENTITY_MESSAGES } from './entity/messages-entity.js';
 import { ruleMessagesEn, ruleMessagesRu } from './notification/rule-messages.js';
 
 const en = {
   ...ENTITY_MESSAGES.en,
+  ...EDITORS_EN,
   'app.title': 'Cardo Studio',
   'app.runtime': 'Open the application',
   'login.title': 'Sign in to the studio',
@@ -202,6 +204,7 @@ export type MessageKey = keyof typeof en;
 
 const ru: Record<MessageKey, string> = {
   ...ENTITY_MESSAGES.ru,
+  ...EDITORS_RU,
   'app.title': 'Cardo Studio',
   'app.runtime': 'Открыть приложение',
   'login.title': 'Вход в студию',

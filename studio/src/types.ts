@@ -13,3 +13,4 @@ export interface Me {
   roles: string[];
   locale: string | null;
 }
+export type { AggregateReport, Calendar, CalendarCategory, CalendarSource, Grouping, Measure, Metric, Permission, PlanFactReport, Report, Role, Roles, Scope } from '../../server/src/generated/metadata.js';

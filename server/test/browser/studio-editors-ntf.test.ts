@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Automation } from '../../src/generated/metadata.js';
 import { serializeMetadata } from '../../src/metadata/serialize.js';
 import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
-import { launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
+import { chooseOption, launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
 import { TEST_PASSWORD } from '../helpers/test-app.js';
 
 jest.setTimeout(180_000);
@@ -53,15 +53,6 @@ afterAll(async () => {
   if (repo) await rm(repo, { recursive: true, force: true });
 });
 
-/** Picks the option of an antd Select whose text matches, typing to filter first; waits for the list to open and close. */
-async function choose(select: Locator, text: string, option: RegExp): Promise<void> {
-  const dropdown = page.locator('.ant-select-dropdown:visible');
-  await select.click();
-  await dropdown.waitFor();
-  await page.keyboard.type(text);
-  await dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
-  await dropdown.waitFor({ state: 'hidden' });
-}
 
 /** Saves the open editor and waits for the server's verdict on the whole metadata. */
 async function save(editor: string): Promise<'valid' | 'invalid'> {
@@ -79,7 +70,7 @@ describe('studio notification and automation editors', () => {
     await page.getByText('Notifications (', { exact: false }).click();
     await page.getByTestId('explorer-new-notification').click();
     await page.getByTestId('notification-name').fill('counterparty-anniversary');
-    await choose(page.getByTestId('notification-entity'), 'counterparty', /^counterparty$/);
+    await chooseOption(page, page.getByTestId('notification-entity'), 'counterparty', /^counterparty$/);
     await page.getByTestId('notification-create').click();
     await page.waitForURL(/\/studio\/notifications\/counterparty-anniversary$/);
     await page.getByTestId('notification-editor').waitFor();
@@ -91,8 +82,8 @@ describe('studio notification and automation editors', () => {
     await page.getByTestId('ntf-label-en').fill('Client anniversary');
     await page.getByTestId('ntf-label-ru').fill('Годовщина клиента');
     await page.getByTestId('ntf-enabled').click();
-    await choose(page.getByTestId('ntf-trigger'), 'date', /^At a date of the record$/);
-    await choose(page.getByTestId('ntf-date-field'), 'createdAt', /\(createdAt\)$/);
+    await chooseOption(page, page.getByTestId('ntf-trigger'), 'date', /^At a date of the record$/);
+    await chooseOption(page, page.getByTestId('ntf-date-field'), 'createdAt', /\(createdAt\)$/);
     // The offset is checked as typed.
     await page.getByTestId('ntf-offset').fill('1 year');
     expect(await page.getByTestId('problem-ntf-offset').textContent()).toContain('Not an ISO-8601 duration');
@@ -101,13 +92,13 @@ describe('studio notification and automation editors', () => {
 
     // The owner (from the skeleton) and everyone with a role; e-mail as well as in-app.
     await page.getByTestId('ntf-recipients-add').click();
-    await choose(page.getByTestId('ntf-recipients-1-kind'), 'role', /^Everyone with a role$/);
-    await choose(page.getByTestId('ntf-recipients-1-value'), 'head_of_sales', /\(head_of_sales\)$/);
+    await chooseOption(page, page.getByTestId('ntf-recipients-1-kind'), 'role', /^Everyone with a role$/);
+    await chooseOption(page, page.getByTestId('ntf-recipients-1-value'), 'head_of_sales', /\(head_of_sales\)$/);
     await page.getByTestId('ntf-channels-email').click();
 
     // Templates: a placeholder inserted from the list; an unknown one is flagged as typed, with the server's words.
     await page.getByTestId('ntf-subject-en').fill('Anniversary: ');
-    await choose(page.getByTestId('ntf-subject-en-insert'), '{{brand}}', /\{\{brand\}\}$/);
+    await chooseOption(page, page.getByTestId('ntf-subject-en-insert'), '{{brand}}', /\{\{brand\}\}$/);
     expect(await page.getByTestId('ntf-subject-en').inputValue()).toBe('Anniversary: {{brand}}');
     await page.getByTestId('ntf-subject-ru').fill('Годовщина: {{brnd}}');
     expect(await page.getByTestId('problem-ntf-subject-ru').textContent()).toBe('"brnd": entity "counterparty" has no field "brnd".');
@@ -146,13 +137,13 @@ describe('studio notification and automation editors', () => {
     await page.getByTestId('automation-editor').waitFor();
     await page.getByTestId('auto-action-0').waitFor();
 
-    await choose(page.getByTestId('auto-add-action'), 'Set', /^Set fields$/);
+    await chooseOption(page, page.getByTestId('auto-add-action'), 'Set', /^Set fields$/);
     const action = page.getByTestId('auto-action-1');
     // Saved half-done, the draft is kept and the server's problem shows under the control it is about.
     expect(await save('automation-editor')).toBe('invalid');
     expect(await action.getByTestId('problem-auto-action-1-values').textContent()).toContain('fewer than 1 properties');
     await action.getByTestId('auto-action-1-values-add').click();
-    await choose(action.getByTestId('auto-action-1-values-0-field'), 'description', /\(description\)$/);
+    await chooseOption(page, action.getByTestId('auto-action-1-values-0-field'), 'description', /\(description\)$/);
     await action.getByTestId('auto-action-1-values-0-value').fill('Closed by automation');
     // Moved first: the order of the list is the order they run in.
     await page.getByTestId('auto-action-1-up').click();

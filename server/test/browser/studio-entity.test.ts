@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Entity } from '../../src/generated/metadata.js';
 import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
-import { launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
+import { chooseOption, launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
 import { TEST_PASSWORD } from '../helpers/test-app.js';
 
 jest.setTimeout(180_000);
@@ -22,15 +22,6 @@ let server: UiServer;
 let browser: Browser;
 let page: Page;
 
-/** Picks the option of an antd Select matching `option`, typing `text` to filter first. */
-async function choose(select: Locator, text: string, option: RegExp): Promise<void> {
-  const dropdown = page.locator('.ant-select-dropdown:visible');
-  await select.click();
-  await dropdown.waitFor();
-  await page.keyboard.type(text);
-  await dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
-  await dropdown.waitFor({ state: 'hidden' });
-}
 
 /** The text box of an antd InputNumber, whether the test id sits on it or on its wrapper. */
 const numberInput = (testId: string) => page.getByTestId(testId).locator('xpath=self::input | .//input').first();
@@ -92,9 +83,9 @@ describe('studio entity designer', () => {
     await page.getByTestId('duplicate-name-0').fill('similar_title');
     await page.getByTestId('duplicate-label-0-en').fill('Similar title');
     await page.getByTestId('duplicate-label-0-ru').fill('Похожее название');
-    await choose(page.getByTestId('duplicate-match-0'), 'Fuzzy', /^Fuzzy/);
+    await chooseOption(page, page.getByTestId('duplicate-match-0'), 'Fuzzy', /^Fuzzy/);
     await numberInput('duplicate-threshold-0').fill('0.8');
-    await choose(page.getByTestId('duplicate-action-0'), 'Block', /^Block/);
+    await chooseOption(page, page.getByTestId('duplicate-action-0'), 'Block', /^Block/);
 
     // A tab with a section holding expectedCloseDate (moved from the main tab), seen in the preview.
     await page.getByTestId('tab-form').click();
@@ -108,7 +99,7 @@ describe('studio entity designer', () => {
     await page.getByTestId(`section-label-${tabCount}-0-en`).fill('Dates');
     await page.getByTestId(`section-label-${tabCount}-0-ru`).fill('Сроки');
     await page.locator('[data-testid="section-main-money"] [data-testid="section-field-expectedCloseDate"] button[aria-label="Remove"]').click();
-    await choose(page.getByTestId('section-add-terms-section_1'), 'expectedCloseDate', /\(expectedCloseDate\)$/);
+    await chooseOption(page, page.getByTestId('section-add-terms-section_1'), 'expectedCloseDate', /\(expectedCloseDate\)$/);
     await page.locator(`[data-testid="schema-issue"][data-pointer="/form/tabs/${tabCount}/sections/0/fields"]`).waitFor({ state: 'detached' });
     await page.getByTestId('schema-issues').waitFor({ state: 'detached' });
     await page.getByTestId('preview-tabname-terms').click();
@@ -155,8 +146,8 @@ describe('studio entity designer', () => {
     await page.getByTestId('rule-color-0').fill('#13c2c2');
     const condition = page.getByTestId('rule-condition-0');
     await condition.getByTestId('condition-add-rule').click();
-    await choose(condition.getByTestId('condition-field'), 'stage', /\(stage\)$/);
-    await choose(condition.getByTestId('condition-value'), 'Tender', /^Tender$/);
+    await chooseOption(page, condition.getByTestId('condition-field'), 'stage', /\(stage\)$/);
+    await chooseOption(page, condition.getByTestId('condition-value'), 'Tender', /^Tender$/);
     await page.locator('[data-testid="color-preview-table"] tr[data-color="#13c2c2"]', { hasText: 'Поставка по тендеру' }).waitFor();
     expect(await row.textContent()).toContain('Tenders');
     await screenshot(page, 'studio-entity-color-preview');

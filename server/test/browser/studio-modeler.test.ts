@@ -2,43 +2,25 @@
 // studio's modeler (bpmn-js in Chromium), sets its cardo: attributes in the properties panel,
 // sees the server's validation on the diagram, publishes, and the next instance creates that
 // task. And every MIWG reference model opens in the modeler and saves back with the same elements.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { parseBpmn, type BpmnElement } from '../../src/metadata/bpmn.js';
 import type { EntityModel } from '../../src/compile/compile.js';
 import { seedRecord } from '../helpers/access-org.js';
-import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
-import { launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
-import { TEST_PASSWORD } from '../helpers/test-app.js';
+import { chooseOption, screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
+import { startStudio, type StudioFixture } from '../helpers/studio-fixture.js';
 
 jest.setTimeout(180_000);
 
-const STUDIO_DIST = fileURLToPath(new URL('../../../studio/dist/', import.meta.url));
 const MIWG_DIR = fileURLToPath(new URL('../fixtures/bpmn-miwg/', import.meta.url));
 const WORKFLOW = 'workflows/document-approval.bpmn';
-let repo: string;
+let studio: StudioFixture;
 let dir: string;
 let server: UiServer;
-let browser: Browser;
 let page: Page;
-
-async function studioSignIn(login: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en', viewport: { width: 1600, height: 1000 } });
-  const p = await context.newPage();
-  p.setDefaultTimeout(20_000);
-  await p.goto(`${server.url}/studio`);
-  await p.getByTestId('login-name').fill(login);
-  await p.getByTestId('login-password').fill(TEST_PASSWORD);
-  await p.getByTestId('login-submit').click();
-  await p.getByTestId('current-user').waitFor();
-  return p;
-}
 
 /** Opens a workflow in the modeler and waits until bpmn-js has imported it. */
 async function openModeler(name: string): Promise<void> {
@@ -49,15 +31,7 @@ async function openModeler(name: string): Promise<void> {
   await page.locator('[data-testid="bpmn-canvas"][data-ready="true"]').waitFor();
 }
 
-/** Picks an option of an antd Select by its exact text, typing to filter first. */
-async function choose(select: Locator, text: string, option: RegExp): Promise<void> {
-  const dropdown = page.locator('.ant-select-dropdown:visible');
-  await select.click();
-  await dropdown.waitFor();
-  await page.keyboard.type(text);
-  await dropdown.locator('.ant-select-item-option').filter({ hasText: option }).first().click();
-  await dropdown.waitFor({ state: 'hidden' });
-}
+const choose = (select: Locator, text: string, option: RegExp) => chooseOption(page, select, text, option);
 
 /** Saves in the modeler and waits for the server's verdict on the whole metadata. */
 async function save(): Promise<'valid' | 'invalid'> {
@@ -87,23 +61,14 @@ async function elementsOf(xml: string): Promise<Map<string, string>> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(STUDIO_DIST, 'index.html'))) throw new Error('The studio is not built; run npm run build --workspace studio');
-  repo = await mkdtemp(path.join(tmpdir(), 'cardo-studio-bpmn-'));
-  dir = path.join(repo, 'metadata');
-  await cp(APP_METADATA_DIR, dir, { recursive: true });
-  execFileSync('git', ['init', '--quiet', '--initial-branch=main'], { cwd: repo });
-  server = await startUiServer({ model: await loadTestModel(dir), env: { CARDO_METADATA_DIR: dir, CARDO_STUDIO_DIR: STUDIO_DIST } });
-  await server.login('consult', ['consultant']);
-  await server.login('admin', ['administrator']);
-  await server.login('lawyer', ['lawyer']);
-  browser = await launchBrowser();
-  page = await studioSignIn('consult');
+  studio = await startStudio('bpmn', { consult: ['consultant'], admin: ['administrator'], lawyer: ['lawyer'] });
+  ({ dir, server } = studio);
+  page = await studioSignIn(studio.browser, server, 'consult');
+  await page.getByTestId('current-user').waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (repo) await rm(repo, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('studio BPMN modeler', () => {

@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { serializeMetadata } from '../../src/metadata/serialize.js';
 import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
-import { launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
-import { TEST_PASSWORD } from '../helpers/test-app.js';
+import { chooseOption, launchBrowser, screenshot, startUiServer, studioSignIn, type UiServer } from '../helpers/browser.js';
 
 jest.setTimeout(120_000);
 
@@ -26,31 +25,9 @@ let page: Page;
 
 const gitIn = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
 
-async function studioSignIn(login: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'en', viewport: { width: 1440, height: 900 } });
-  const p = await context.newPage();
-  p.setDefaultTimeout(15_000);
-  await p.goto(`${server.url}/studio`);
-  await p.getByTestId('login-name').fill(login);
-  await p.getByTestId('login-password').fill(TEST_PASSWORD);
-  await p.getByTestId('login-submit').click();
-  return p;
-}
-
-/**
- * Picks the option of an antd Select whose text matches `option` exactly, typing `text` to
- * filter first; waits for the list to open and to close, so a slow page cannot race it.
- */
-async function choose(select: Locator, text: string, option: string | RegExp = text): Promise<void> {
-  const exact = typeof option === 'string' ? new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : option;
-  const dropdown = page.locator('.ant-select-dropdown:visible');
-  await select.click();
-  await dropdown.waitFor();
-  await page.keyboard.type(text);
-  const item = dropdown.locator('.ant-select-item-option').filter({ hasText: exact });
-  await item.first().click();
-  await dropdown.waitFor({ state: 'hidden' });
-}
+// The screenshots of this test were taken at 1440 × 900.
+const signIn = (login: string) => studioSignIn(browser, server, login, { width: 1440, height: 900 });
+const choose = (select: Locator, text: string, option?: string | RegExp) => chooseOption(page, select, text, option);
 
 beforeAll(async () => {
   if (!existsSync(path.join(STUDIO_DIST, 'index.html'))) throw new Error('The studio is not built; run npm run build --workspace studio');
@@ -76,14 +53,14 @@ afterAll(async () => {
 
 describe('studio', () => {
   it('tells a user without studio access so', async () => {
-    const p = await studioSignIn('seller');
+    const p = await signIn('seller');
     await p.getByTestId('studio-forbidden').waitFor();
     expect(await p.getByTestId('studio-forbidden').textContent()).toContain('consultants and administrators');
     await p.context().close();
   });
 
   it('adds an enum field with colors to the form and the list with a color rule, plans, publishes, and the runtime shows it', async () => {
-    page = await studioSignIn('consult');
+    page = await signIn('consult');
     await page.getByTestId(`explorer-${FILE}`).click();
     await page.getByTestId('entity-designer').waitFor();
     await page.waitForURL(/\/studio\/entities\/counterparty$/);

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { CompiledModel } from '../../src/compile/compile.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from './test-app.js';
 
@@ -55,4 +55,42 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** A fresh browser context that signed in on the studio's login page (in English); the caller waits for what the studio shows that user. */
+export async function studioSignIn(browser: Browser, server: UiServer, login: string, viewport = { width: 1600, height: 1000 }): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en', viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${server.url}/studio`);
+  await page.getByTestId('login-name').fill(login);
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  return page;
+}
+
+/**
+ * Picks the option of an antd Select whose text matches `option` (exactly, when a string),
+ * typing `text` to filter first; waits for the list to open and to close, so a slow page
+ * cannot race it.
+ */
+export async function chooseOption(page: Page, select: Locator, text: string, option: string | RegExp = text): Promise<void> {
+  const exact = typeof option === 'string' ? new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : option;
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  await select.click();
+  await dropdown.waitFor();
+  await page.keyboard.type(text);
+  const item = dropdown.locator('.ant-select-item-option').filter({ hasText: exact }).first();
+  // Under load a click can land while the filtered list re-renders and be lost: click again
+  // while the list is still open (a chosen option closes it).
+  for (let attempt = 1; ; attempt++) {
+    await item.click();
+    try {
+      await dropdown.waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      if (!(await dropdown.isVisible())) return;
+    }
+  }
 }

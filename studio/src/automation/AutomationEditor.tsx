@@ -5,7 +5,7 @@ import type { JsonCondition } from '../condition/condition-model.js';
 import { LabelInputs } from '../entity/LabelInputs.js';
 import { move } from '../entity/entity-edit.js';
 import { MetadataFileFrame } from '../files/MetadataFileFrame.js';
-import { useMetadataFile } from '../files/use-metadata-file.js';
+import { useMetadataFile } from '../editors/use-metadata-file.js';
 import { useI18n } from '../i18n.js';
 import type { MessageKey } from '../messages.js';
 import { ChannelsInput, Item, RecipientsInput, TemplateInputs } from '../notification/MessageFields.js';

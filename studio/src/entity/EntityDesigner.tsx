@@ -1,7 +1,7 @@
 import { type ButtonProps, App as AntApp, Alert, Button, Col, Popconfirm, Row, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { MetadataFileFrame } from '../files/MetadataFileFrame.js';
-import { useMetadataFile } from '../files/use-metadata-file.js';
+import { useMetadataFile } from '../editors/use-metadata-file.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import type { Entity, Field } from '../types.js';

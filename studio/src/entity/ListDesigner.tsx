@@ -1,12 +1,13 @@
 import { Button, Card, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { ConditionBuilder, type ConditionField } from '../condition/ConditionBuilder.js';
+import { ConditionBuilder } from '../condition/ConditionBuilder.js';
 import type { JsonCondition } from '../condition/condition-model.js';
 import { useI18n } from '../i18n.js';
 import type { ColorRule, Entity, ListView } from '../types.js';
 import { ColorPreview } from './ColorPreview.js';
 import { ColorInput } from './FieldEditor.js';
 import { LabelInputs } from './LabelInputs.js';
+import { conditionFieldsOf } from '../editors/entity-fields.js';
 import { move, SYSTEM_FIELDS } from './entity-edit.js';
 
 let nextKey = 0;
@@ -29,11 +30,7 @@ export function ListDesigner({ entity, onChange, locales }: { entity: Entity; on
     if (next.length === 0) delete copy.colorRules;
     setList(copy);
   };
-  const stages = entity.stages?.map((s) => ({ value: s.value, label: s.label }));
-  const conditionFields: ConditionField[] = [
-    ...entity.fields.filter((f) => f.type !== 'formula' || f.stored).map((f) => (f.type === 'stage' && stages ? { ...f, options: stages } : f)),
-    ...SYSTEM_FIELDS,
-  ];
+  const conditionFields = conditionFieldsOf(entity);
   const fieldLabel = (name: string) => label(entity.fields.find((f) => f.name === name)?.label ?? SYSTEM_FIELDS.find((f) => f.name === name)?.label, name);
   const candidates = [...entity.fields.map((f) => f.name), ...SYSTEM_FIELDS.map((f) => f.name)].filter((n) => !list.columns.includes(n));
 

@@ -2,10 +2,10 @@ import { Alert, Badge, Button, Space, Spin, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { FileHistory } from '../git/FileHistory.js';
 import { useI18n } from '../i18n.js';
-import type { MetadataFileState } from './use-metadata-file.js';
+import type { MetadataFile } from '../editors/use-metadata-file.js';
 
 /** The frame of a form editor over one metadata file: title, save / reload / history, and what the server said. */
-export function MetadataFileFrame<T>({ path, title, file, testId, saveTestId = `${testId}-save`, children }: { path: string; title: ReactNode; file: MetadataFileState<T>; testId: string; saveTestId?: string; children: ReactNode }) {
+export function MetadataFileFrame<T>({ path, title, file, testId, saveTestId = `${testId}-save`, children }: { path: string; title: ReactNode; file: MetadataFile<T>; testId: string; saveTestId?: string; children: ReactNode }) {
   const { t } = useI18n();
   if (file.value === null) return file.error ? <Alert type="error" title={file.error} action={<Button onClick={() => void file.load()}>{t('common.retry')}</Button>} /> : <Spin />;
   return (

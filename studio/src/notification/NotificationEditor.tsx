@@ -4,7 +4,7 @@ import { ConditionBuilder } from '../condition/ConditionBuilder.js';
 import type { JsonCondition } from '../condition/condition-model.js';
 import { LabelInputs } from '../entity/LabelInputs.js';
 import { MetadataFileFrame } from '../files/MetadataFileFrame.js';
-import { useMetadataFile } from '../files/use-metadata-file.js';
+import { useMetadataFile } from '../editors/use-metadata-file.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import { ChannelsInput, Item, RecipientsInput, TemplateInputs } from './MessageFields.js';

@@ -1,45 +1,47 @@
-// Loading and saving one JSON metadata file the way every form editor does: the etag read with
-// it goes back as If-Match, and the server's problems of the file come back with each save.
+// Load / edit / save of one JSON metadata file, as every structured editor does it: the
+// file's etag is sent back with If-Match, and the server's problems come back with the save.
 import { App as AntApp } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, fileUrl } from '../api.js';
 import { useI18n } from '../i18n.js';
 import type { MetadataProblem, StudioFile } from '../types.js';
 
-type Saved = StudioFile & { valid: boolean; problems: MetadataProblem[]; changed: boolean };
+type Loaded = StudioFile & { problems: MetadataProblem[] };
+type Saved = Loaded & { valid: boolean; changed: boolean };
 
-export interface MetadataFileState<T> {
+export interface MetadataFile<T> {
+  path: string;
   value: T | null;
   change(next: T): void;
   dirty: boolean;
-  saving: boolean;
-  /** Problems of this file: from the read, then from the last save. */
+  /** Problems of this file (from the last load or save). */
   problems: MetadataProblem[];
-  /** Problems of the whole metadata after the last save; null before any save. */
+  /** How many problems the whole metadata had after the last save; null before one. */
   allProblems: number | null;
   error: string | null;
-  /** Bumped on every load, so editors holding local state of the old value drop it. */
+  saving: boolean;
+  /** Bumped on every load, so editors with local state drop what they held of the old file. */
   generation: number;
   load(): Promise<void>;
   save(): Promise<void>;
 }
 
-export function useMetadataFile<T>(path: string): MetadataFileState<T> {
+export function useMetadataFile<T>(path: string): MetadataFile<T> {
   const { t } = useI18n();
   const { message } = AntApp.useApp();
   const [value, setValue] = useState<T | null>(null);
   const [etag, setEtag] = useState('');
   const [dirty, setDirty] = useState(false);
-  const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<MetadataProblem[]>([]);
   const [allProblems, setAllProblems] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
   const [generation, setGeneration] = useState(0);
 
   const load = useCallback(async () => {
     setError(null);
     try {
-      const file = await api<StudioFile & { problems: MetadataProblem[] }>('GET', fileUrl(path));
+      const file = await api<Loaded>('GET', fileUrl(path));
       if (file.json === undefined) throw new Error(file.problems[0]?.message ?? 'The file is not valid JSON.');
       setValue(file.json as T);
       setEtag(file.etag);
@@ -77,5 +79,5 @@ export function useMetadataFile<T>(path: string): MetadataFileState<T> {
     setDirty(true);
   };
 
-  return { value, change, dirty, saving, problems, allProblems, error, generation, load, save };
+  return { path, value, change, dirty, problems, allProblems, error, saving, generation, load, save };
 }
