@@ -22,7 +22,8 @@ import { toApiRecord, type ApiRecord } from '../records/record-mapping.js';
 import { createRecord, updateRecord, type Actor, type ChainStep, type RecordWriteHook } from '../records/records.service.js';
 import { extendChain } from '../records/write-chain.js';
 import { CARDO_LANGUAGE, type ServiceTaskDef, type WorkflowDefinition } from './definitions.js';
-import { OrgFacts, expandRecord, userIdOf } from './resolve.js';
+import { OrgFacts, userIdOf } from '../access/org-facts.js';
+import { expandRecord } from './resolve.js';
 import { sendNotice } from '../notifications/send.js';
 
 /** A timer whose date is empty never fires (a task without a due date is never overdue). */
