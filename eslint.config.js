@@ -18,4 +18,9 @@ export default tseslint.config(
     },
   },
   { files: ['runtime-ui/src/**', 'studio/src/**'], languageOptions: { globals: { ...globals.browser } } },
+  // Layering: org facts (managers, heads, deputies) live in access/, which workflows and notifications both use.
+  {
+    files: ['server/src/access/**', 'server/src/notifications/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/workflows/*'], message: 'access/ and notifications/ come before workflows/; shared lookups belong in access/.' }] }] },
+  },
 );

@@ -123,6 +123,24 @@ describe('the CRM metadata', () => {
     expect(set.roles?.def.roles.map((r) => r.name).sort()).toEqual(['administrator', 'consultant', 'head_of_sales', 'lawyer', 'marketing', 'sales_manager']);
   });
 
+  it('labels every menu entry of lists, calendars and reports differently, in each locale', () => {
+    const app = set.app?.def;
+    // As the runtime UI's menu labels them (AppLayout.tsx menuEntries).
+    type Text = Readonly<Record<string, string | undefined>>;
+    const labelOf = (item: NonNullable<typeof app>['menu'][number]['items'][number]): Text | undefined => {
+      if (item.label) return item.label;
+      if (item.entity) return entity(item.entity).pluralLabel;
+      if (item.calendar) return set.calendars.find((c) => c.name === item.calendar)?.def.label;
+      if (item.report) return set.reports.find((r) => r.name === item.report)?.def.label;
+      return undefined; // built-in pages are labelled by the UI's messages
+    };
+    const labels = (app?.menu ?? []).flatMap((s) => s.items).map(labelOf).filter((l): l is Text => l !== undefined);
+    for (const locale of app?.locales ?? []) {
+      const texts = labels.map((l) => l[locale]);
+      expect(texts.filter((text, i) => texts.indexOf(text) !== i)).toEqual([]);
+    }
+  });
+
   it('sends each notification to users resolved from user fields, roles or managers', () => {
     const all = [...set.entities.map((e) => e.def), ...SYSTEM_ENTITIES];
     for (const { def } of set.notifications) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createUser } from '../src/auth/users.js';
 import type { EntityModel } from '../src/compile/compile.js';
-import { createRecord } from '../src/records/records.service.js';
+import { createRecord, updateRecord } from '../src/records/records.service.js';
 import { duplicateKeys, duplicateSearchSettings, findDuplicates } from '../src/records/duplicates.js';
 import { createAppDatabase, type AppDatabase } from './helpers/app-db.js';
 
@@ -59,5 +59,52 @@ describe('duplicate rules in one statement', () => {
       ['similar_brand', ids['Ромашка Трейд']],
       ['similar_brand', ids['ООО «Ромашка Трейд Плюс»']],
     ]);
+  });
+});
+
+/**
+ * An update re-checks a duplicate rule only when the rule's key changes: a warning the user
+ * confirmed at creation does not come back on an unrelated edit, and a blocking rule cannot
+ * newly match while its fields stay as they are.
+ */
+describe('duplicate rules on update', () => {
+  let a: AppDatabase;
+  let counterparty: EntityModel;
+  let owner: string;
+  let similar: string;
+
+  beforeAll(async () => {
+    a = await createAppDatabase();
+    counterparty = a.model.entities.get('counterparty') as EntityModel;
+    owner = (await createUser(a.db, { login: 'dup_editor', fullName: 'Dup Editor', roles: [] })).id;
+    await createRecord(a.db, a.model, counterparty, { brand: 'Ладога Трейд', owner }, { actor: { userId: owner } });
+    // similar_brand warns; the user confirmed it when creating the second one.
+    similar = String((await createRecord(a.db, a.model, counterparty, { brand: 'ООО «Ладога Трейд Плюс»', owner }, { actor: { userId: owner }, confirmDuplicates: true })).id);
+  }, 120_000);
+  afterAll(async () => {
+    await a?.close();
+  });
+
+  const versionOf = async (id: string) => Number((await a.db.query<{ version: number }>('SELECT version FROM counterparty WHERE id = $1', [id]))[0]?.version);
+  const edit = async (entity: EntityModel, values: Record<string, unknown>) => updateRecord(a.db, a.model, entity, similar, values, await versionOf(similar), { actor: { userId: owner } });
+
+  it('a confirmed warning does not come back on an edit of other fields, nor when the brand is sent unchanged', async () => {
+    await expect(edit(counterparty, { status: 'active' })).resolves.toMatchObject({ status: 'active' });
+    await expect(edit(counterparty, { brand: 'ООО «Ладога Трейд Плюс»', website: 'https://ladoga.example' })).resolves.toMatchObject({ website: 'https://ladoga.example' });
+  });
+
+  it('a changed brand is checked again', async () => {
+    const version = await versionOf(similar);
+    await expect(edit(counterparty, { brand: 'Ладога Трейдинг' })).rejects.toMatchObject({ code: 'CARDO_ERR_RECORD_DUPLICATE' });
+    expect(await versionOf(similar)).toBe(version);
+  });
+
+  it('a blocking rule is checked only when its fields change', async () => {
+    const rule = counterparty.duplicateRules.find((r) => r.name === 'similar_brand');
+    if (!rule) throw new Error('the CRM counterparty has similar_brand');
+    // The same key column, made blocking (the records already collide, as after such a metadata change).
+    const blocking: EntityModel = { ...counterparty, duplicateRules: [{ ...rule, action: 'block' }] };
+    await expect(edit(blocking, { status: 'potential' })).resolves.toMatchObject({ status: 'potential' });
+    await expect(edit(blocking, { brand: 'Ладога Трейдинг' })).rejects.toMatchObject({ code: 'CARDO_ERR_RECORD_DUPLICATE', status: 409 });
   });
 });

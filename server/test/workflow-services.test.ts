@@ -46,6 +46,32 @@ const REVIEW_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>
 `;
 
+// Moves the order to won at once: the fixture's automation order-won watches that field.
+const WIN_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:cardo="https://cardo.dev/schema/bpmn" id="d3" targetNamespace="https://cardo.dev/bpmn">
+  <bpmn:process id="order_win" isExecutable="true" cardo:entity="order" cardo:startOn="manual">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="won" />
+    <bpmn:serviceTask id="won" name="Won" cardo:action="setField" cardo:field="stage" cardo:value="'won'" />
+    <bpmn:sequenceFlow id="f2" sourceRef="won" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>
+`;
+
+// A VIP client starts a process that creates another VIP client: an endless chain of writes.
+const CLONE_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:cardo="https://cardo.dev/schema/bpmn" id="d4" targetNamespace="https://cardo.dev/bpmn">
+  <bpmn:process id="client_clone" isExecutable="true" cardo:entity="client" cardo:startOn="create" cardo:startWhen="{&quot;vip&quot;: true}">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="clone" />
+    <bpmn:serviceTask id="clone" name="Clone" cardo:action="createRecord" cardo:entity="client" cardo:values="{&quot;name&quot;: &quot;concat('Copy of ', record.name)&quot;, &quot;vip&quot;: &quot;true&quot;}" />
+    <bpmn:sequenceFlow id="f2" sourceRef="clone" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>
+`;
+
 interface User {
   id: string;
   token: string;
@@ -66,6 +92,8 @@ beforeAll(async () => {
   const files = minimalMetadata();
   files['workflows/order-services.bpmn'] = SERVICES_BPMN;
   files['workflows/order-review.bpmn'] = REVIEW_BPMN;
+  files['workflows/order-win.bpmn'] = WIN_BPMN;
+  files['workflows/client-clone.bpmn'] = CLONE_BPMN;
   const model = await loadTestModel(await writeFixture(files));
   t = await createTestApp({ model });
   head = await createOrgUser(t.db, 'svc.head', ['manager']);
@@ -144,5 +172,28 @@ describe('service tasks', () => {
     expect(await count()).toBe(1);
     const review = ((await call(responsible, 'GET', '/api/tasks?assignee=me')).body.items as Array<Record<string, any>>).find((x) => x.recordId === order);
     expect(review?.title).toBe('Review Lost order');
+  });
+
+  it('a service task write runs the record hooks: the automation watching the field acts, the stage history gets a row', async () => {
+    const client = await seedRecord(t.db, t.model, t.model.entities.get('client') as EntityModel, responsible.id, {}, { name: 'Hooked client', status: 'new' });
+    const order = await seedRecord(t.db, t.model, t.model.entities.get('order') as EntityModel, responsible.id, {}, { client, title: 'Hooked order', responsible: responsible.id });
+    const started = await call(responsible, 'POST', '/api/workflows/order-win/start', { entity: 'order', id: order });
+    expect([started.status, started.body.status]).toEqual([201, 'completed']);
+    // order-won: the client is activated and a follow-up order created, in the process's step.
+    const [activated] = await t.db.query<{ status: string }>('SELECT status FROM client WHERE id = $1', [client]);
+    expect(activated?.status).toBe('active');
+    const audit = await t.db.query<{ automation: string }>(`SELECT automation FROM sys_audit WHERE record_entity = 'client' AND record_id = $1 AND action = 'update'`, [client]);
+    expect(audit).toEqual([{ automation: 'order-won' }]);
+    expect(await t.db.query(`SELECT 1 FROM "order" WHERE title = 'Follow-up: Hooked order'`)).toHaveLength(1);
+    const stages = await t.db.query<{ stage: string }>('SELECT stage FROM sys_stage_history WHERE record_id = $1 ORDER BY entered_at, stage', [order]);
+    expect(stages.map((r) => r.stage)).toEqual(['open', 'won']);
+  });
+
+  it('processes whose writes start one another are stopped by the loop protection; nothing is saved', async () => {
+    const before = (await t.db.query(`SELECT 1 FROM client WHERE name LIKE '%Cloned VIP'`)).length;
+    const r = await call(responsible, 'POST', '/api/data/client', { name: 'Cloned VIP', vip: true });
+    expect([r.status, r.body.code]).toEqual([409, 'CARDO_ERR_AUTOMATION_LOOP']);
+    expect(r.body.chain[0]).toMatchObject({ automation: 'process:client-clone', entity: 'client' });
+    expect(await t.db.query(`SELECT 1 FROM client WHERE name LIKE '%Cloned VIP'`)).toHaveLength(before);
   });
 });

@@ -1,13 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import dayjs from 'dayjs';
 import type { CalendarEvent } from '../work-types.js';
-import { eventsOn, layoutDay, movePatch, onDay, onOtherDay, rangeOf, startOfWeek, step } from './calendar-model.js';
+import { eventsOn, layoutDay, movePatch, onDay, onOtherDay, rangeOf, startOfWeek, step, toZoned, zoneOf } from './calendar-model.js';
 
-// Local times throughout: the model works in the browser's zone, whatever the machine's is.
-const at = (text: string) => dayjs(text);
+// Wall-clock times of the app's zone throughout (UTC-mode values), whatever the machine's zone is.
+const at = (text: string) => dayjs.utc(text);
+const moscow = zoneOf('Europe/Moscow');
+const berlin = zoneOf('Europe/Berlin');
+/** An event as the API sends it, its times given as Moscow wall-clock times, then zoned as the page does. */
 function event(id: string, start: string, end: string, allDay = false): CalendarEvent {
-  const iso = (t: string) => (allDay ? t : at(t).toISOString());
-  return { id, calendar: 'c', entity: 'interaction', recordId: id, title: id, start: iso(start), end: iso(end), allDay, category: 'x', color: '#000' };
+  const iso = (t: string) => (allDay ? t : moscow.instant(at(t)));
+  const [zoned] = toZoned([{ id, calendar: 'c', entity: 'interaction', recordId: id, title: id, start: iso(start), end: iso(end), allDay, category: 'x', color: '#000' }], moscow);
+  return zoned as CalendarEvent;
 }
 
 describe('calendar windows', () => {
@@ -73,15 +77,15 @@ describe('moving an event', () => {
 
   it('moves a timed start and leaves a duration alone', () => {
     const e = event('a', '2026-11-18T09:00', '2026-11-18T10:00');
-    expect(movePatch(e, source, at('2026-11-19T14:30'), new Set())).toEqual({ plannedAt: at('2026-11-19T14:30').toISOString() });
-    expect(movePatch(e, source, at('2026-11-18T09:00'), new Set())).toBeUndefined();
+    expect(movePatch(e, source, at('2026-11-19T14:30'), new Set(), moscow)).toEqual({ plannedAt: '2026-11-19T11:30:00.000Z' });
+    expect(movePatch(e, source, at('2026-11-18T09:00'), new Set(), moscow)).toBeUndefined();
   });
 
   it('moves an end field by as much, and date fields by days (an inclusive end)', () => {
     const timed = event('t', '2026-11-18T09:00', '2026-11-18T11:00');
-    expect(movePatch(timed, { entity: 'x', start: 's', end: 'e' }, at('2026-11-18T13:00'), new Set())).toEqual({ s: at('2026-11-18T13:00').toISOString(), e: at('2026-11-18T15:00').toISOString() });
+    expect(movePatch(timed, { entity: 'x', start: 's', end: 'e' }, at('2026-11-18T13:00'), new Set(), moscow)).toEqual({ s: '2026-11-18T10:00:00.000Z', e: '2026-11-18T12:00:00.000Z' });
     const days = event('d', '2026-11-18', '2026-11-21', true);
-    expect(movePatch(days, { entity: 'x', start: 's', end: 'e' }, at('2026-11-25'), new Set(['s', 'e']))).toEqual({ s: '2026-11-25', e: '2026-11-27' });
+    expect(movePatch(days, { entity: 'x', start: 's', end: 'e' }, at('2026-11-25'), new Set(['s', 'e']), moscow)).toEqual({ s: '2026-11-25', e: '2026-11-27' });
   });
 
   it('keeps the time of day when dropped on another day of the month', () => {
@@ -89,3 +93,39 @@ describe('moving an event', () => {
     expect(onOtherDay(e, at('2026-11-03')).format('YYYY-MM-DD HH:mm')).toBe('2026-11-03 09:45');
   });
 });
+
+describe('the app\'s time zone', () => {
+  it('shows an instant at its wall-clock time in the zone and turns it back into the instant', () => {
+    expect(moscow.wall('2026-11-18T06:00:00Z').format('YYYY-MM-DD HH:mm')).toBe('2026-11-18 09:00');
+    expect(moscow.instant(at('2026-11-18T09:00'))).toBe('2026-11-18T06:00:00.000Z');
+    // 22:30 UTC is already the next day in Moscow: the event sits on that day, at 01:30.
+    const late = toZoned([{ id: 'l', calendar: 'c', entity: 'interaction', recordId: 'l', title: 'l', start: '2026-10-31T22:30:00.000Z', end: '2026-10-31T23:00:00.000Z', allDay: false, category: 'x', color: '#000' }], moscow);
+    expect([onDay(late[0]!, at('2026-10-31')), onDay(late[0]!, at('2026-11-01'))]).toEqual([false, true]);
+    expect(layoutDay(late, at('2026-11-01')).map((b) => [b.top, b.bottom])).toEqual([[90, 120]]);
+  });
+
+  it('asks the API for the zone\'s days, a 23-hour day when the clocks go forward', () => {
+    const { from, to } = rangeOf('day', at('2026-03-29'), 1);
+    expect([berlin.instant(from), berlin.instant(to)]).toEqual(['2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z']);
+    const week = rangeOf('week', at('2026-10-25'), 1);
+    // The week of the autumn change: Monday in summer time, the next Monday in winter time.
+    expect([berlin.instant(week.from), berlin.instant(week.to)]).toEqual(['2026-10-18T22:00:00.000Z', '2026-10-25T23:00:00.000Z']);
+  });
+
+  it('resolves the daylight-saving gap forward and the overlap to the earlier instant', () => {
+    // 29 March 2026, 02:00 → 03:00 in Berlin: 02:30 never happens; it means 03:30 summer time.
+    expect(berlin.instant(at('2026-03-29T02:30'))).toBe('2026-03-29T01:30:00.000Z');
+    expect(berlin.wall('2026-03-29T01:30:00Z').format('HH:mm')).toBe('03:30');
+    // 25 October 2026, 03:00 → 02:00: 02:30 happens twice; the first one (summer time).
+    expect(berlin.instant(at('2026-10-25T02:30'))).toBe('2026-10-25T00:30:00.000Z');
+    expect([berlin.wall('2026-10-25T00:30:00Z').format('HH:mm'), berlin.wall('2026-10-25T01:30:00Z').format('HH:mm')]).toEqual(['02:30', '02:30']);
+  });
+
+  it('moves an event across the change by wall-clock time: 09:00 stays 09:00', () => {
+    const [e] = toZoned([{ id: 'm', calendar: 'c', entity: 'interaction', recordId: 'm', title: 'm', start: '2026-10-24T07:00:00.000Z', end: '2026-10-24T08:00:00.000Z', allDay: false, category: 'x', color: '#000' }], berlin);
+    const source = { entity: 'interaction', start: 'plannedAt', duration: 'durationMinutes' };
+    // Saturday 09:00 summer time → Sunday 09:00 winter time: 25 hours later, not 24.
+    expect(movePatch(e!, source, onOtherDay(e!, at('2026-10-25')), new Set(), berlin)).toEqual({ plannedAt: '2026-10-25T08:00:00.000Z' });
+  });
+});
+

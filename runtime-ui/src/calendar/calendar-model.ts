@@ -1,8 +1,63 @@
 // The calendar's date math, pure so it is unit-tested: the window each view asks the API for,
 // which events fall on a day, where timed events sit in a day column, and the PATCH a drag makes.
-// Times are the browser's local time; all-day events are calendar days (end exclusive).
+// Times are wall-clock times of the app's time zone (app.json `timezone`), not the browser's:
+// held as UTC-mode dayjs values, which have no daylight saving of their own, and turned into
+// instants only at the edges (the API window, a new record, a move). All-day events are
+// calendar days (end exclusive).
 import dayjs, { type Dayjs } from 'dayjs';
+import utc from 'dayjs/plugin/utc';
 import type { CalendarEvent, CalendarSource } from '../work-types.js';
+
+dayjs.extend(utc);
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Wall-clock times of one IANA time zone and the instants they name. */
+export interface Zone {
+  readonly timeZone: string;
+  /** The wall-clock time in the zone at an instant. */
+  wall(instant: string | number | Date): Dayjs;
+  /**
+   * The instant (ISO) a wall-clock time names. In a daylight-saving gap (02:30 that never
+   * happens) the time after it, as if the clock had not been moved; in an overlap (02:30 that
+   * happens twice) the earlier one — what a person setting a clock means.
+   */
+  instant(wall: Dayjs): string;
+  /** Today's midnight in the zone. */
+  today(): Dayjs;
+}
+
+/** The zone of the app; without one, the browser's. */
+export function zoneOf(timeZone?: string): Zone {
+  const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  // The wall clock at an instant, as the milliseconds of the same fields read as UTC.
+  const wallMs = (ms: number): number => {
+    const p: Record<string, number> = {};
+    for (const part of format.formatToParts(ms)) p[part.type] = Number(part.value);
+    return Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) + (((ms % 1000) + 1000) % 1000);
+  };
+  const offset = (ms: number) => wallMs(ms) - ms;
+  return {
+    timeZone: zone,
+    wall: (instant) => dayjs.utc(wallMs(new Date(instant).getTime())),
+    instant: (wall) => {
+      const w = wall.valueOf();
+      // A transition is rare enough that a day before and a day after bracket at most one.
+      const before = w - offset(w - DAY_MS);
+      const after = w - offset(w + DAY_MS);
+      const valid = [before, after].filter((t) => wallMs(t) === w);
+      return new Date(valid.length > 0 ? Math.min(...valid) : before).toISOString();
+    },
+    today: () => dayjs.utc(wallMs(Date.now())).startOf('day'),
+  };
+}
+
+/** The API's events with their times as wall-clock times of the zone (all-day ones are days already). */
+export function toZoned(events: readonly CalendarEvent[], zone: Zone): CalendarEvent[] {
+  const wall = (t: string) => zone.wall(t).format('YYYY-MM-DDTHH:mm:ss.SSS');
+  return events.map((e) => (e.allDay ? e : { ...e, start: wall(e.start), end: wall(e.end) }));
+}
 
 export type CalendarView = 'month' | 'week' | 'day' | 'agenda';
 export const VIEWS: readonly CalendarView[] = ['month', 'week', 'day', 'agenda'];
@@ -25,7 +80,7 @@ export function startOfWeek(day: Dayjs, weekStart: number): Dayjs {
   return d.subtract((d.day() - weekStart + 7) % 7, 'day');
 }
 
-/** The days a view shows around `anchor`: `[from, to)`, whole local days. */
+/** The days a view shows around `anchor`: `[from, to)`, whole days. */
 export function rangeOf(view: CalendarView, anchor: Dayjs, weekStart: number): { from: Dayjs; to: Dayjs } {
   const day = anchor.startOf('day');
   switch (view) {
@@ -64,15 +119,16 @@ export function days(from: Dayjs, to: Dayjs): Dayjs[] {
   return out;
 }
 
+/** The start of an event of toZoned (a wall-clock time, or a day). */
 export function startOf(event: CalendarEvent): Dayjs {
-  return dayjs(event.start);
+  return dayjs.utc(event.start);
 }
 
 export function endOf(event: CalendarEvent): Dayjs {
-  return dayjs(event.end);
+  return dayjs.utc(event.end);
 }
 
-/** Whether the event overlaps the local day; a point in time counts on its own day. */
+/** Whether the event overlaps the day; a point in time counts on its own day. */
 export function onDay(event: CalendarEvent, day: Dayjs): boolean {
   const from = day.startOf('day');
   const to = from.add(1, 'day');
@@ -137,12 +193,12 @@ export function sourceOf(sources: ReadonlyMap<string, readonly CalendarSource[]>
  * The PATCH that moves an event to start at `newStart`: the start field, and the end field by
  * the same amount when the source has one (a duration needs no change). Date fields get days.
  */
-export function movePatch(event: CalendarEvent, source: CalendarSource, newStart: Dayjs, dateFields: ReadonlySet<string>): Record<string, string> | undefined {
+export function movePatch(event: CalendarEvent, source: CalendarSource, newStart: Dayjs, dateFields: ReadonlySet<string>, zone: Zone): Record<string, string> | undefined {
   const start = startOf(event);
   const delta = event.allDay ? newStart.startOf('day').diff(start.startOf('day'), 'day') : newStart.diff(start, 'minute');
   if (delta === 0) return undefined;
   const unit = event.allDay ? 'day' : 'minute';
-  const value = (field: string, at: Dayjs) => (dateFields.has(field) ? at.format('YYYY-MM-DD') : at.toISOString());
+  const value = (field: string, at: Dayjs) => (dateFields.has(field) ? at.format('YYYY-MM-DD') : zone.instant(at));
   const patch: Record<string, string> = { [source.start]: value(source.start, start.add(delta, unit)) };
   if (source.end) {
     // An all-day end is exclusive in the event but inclusive in a date field.

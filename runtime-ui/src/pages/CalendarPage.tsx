@@ -1,13 +1,14 @@
 // The calendar (/calendar, /calendar/:name): month, week, day and agenda views of GET
 // /api/calendar, categories toggled with their colors, a click opens the record, a click on a
 // free slot opens a new record of the calendar's source there, a drag moves the record.
+// Days and times are those of the app's time zone (calendar-model.ts), whatever the browser's.
 import { LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Empty, Flex, Segmented, Space, Tag, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useRef, useState, type CSSProperties, type DragEvent, type ReactNode } from 'react';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, query, type ApiRecord } from '../api.js';
-import { days, eventsOn, isView, layoutDay, movePatch, onOtherDay, rangeOf, SLOT_MINUTES, sourceOf, startOf, step, VIEWS, weekStartOf, type CalendarView } from '../calendar/calendar-model.js';
+import { days, endOf, eventsOn, isView, layoutDay, movePatch, onOtherDay, rangeOf, SLOT_MINUTES, sourceOf, startOf, step, toZoned, VIEWS, weekStartOf, zoneOf, type CalendarView } from '../calendar/calendar-model.js';
 import { useLoad } from '../card/use-load.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
@@ -86,6 +87,9 @@ interface GridProps {
   view: CalendarView;
   from: Dayjs;
   to: Dayjs;
+  /** Today's midnight in the app's zone. */
+  today: Dayjs;
+  /** With wall-clock times of the app's zone (toZoned). */
   events: CalendarEvent[];
   canCreate: boolean;
   onOpen(event: CalendarEvent): void;
@@ -114,10 +118,9 @@ function allowDrop(e: DragEvent) {
   e.dataTransfer.dropEffect = 'move';
 }
 
-function MonthGrid({ from, to, events, canCreate, onOpen, onCreate, onMove, onDay, label }: GridProps) {
+function MonthGrid({ from, to, today, events, canCreate, onOpen, onCreate, onMove, onDay, label }: GridProps) {
   const { t } = useI18n();
   const drag = useDrag();
-  const today = dayjs().startOf('day');
   const all = days(from, to);
   const month = all[15]?.month();
   return (
@@ -168,12 +171,11 @@ function MonthGrid({ from, to, events, canCreate, onOpen, onCreate, onMove, onDa
   );
 }
 
-function TimeGrid({ from, to, events, canCreate, onOpen, onCreate, onMove, label }: GridProps) {
+function TimeGrid({ from, to, today, events, canCreate, onOpen, onCreate, onMove, label }: GridProps) {
   const { t } = useI18n();
   const drag = useDrag();
   const scroller = useRef<HTMLDivElement>(null);
   const columns = days(from, to);
-  const today = dayjs().startOf('day');
   useEffect(() => {
     // Open at the working day's start; earlier hours stay a scroll away.
     if (scroller.current) scroller.current.scrollTop = 8 * HOUR_PX;
@@ -282,7 +284,7 @@ function Agenda({ from, to, events, onOpen, label }: GridProps) {
           <Typography.Text strong>{day.format('dddd, D MMMM YYYY')}</Typography.Text>
           {list.map((event) => (
             <Flex key={event.id} gap={12} align="center" style={{ padding: '4px 0', borderBottom: '1px solid #f5f5f5', cursor: 'pointer' }} onClick={() => onOpen(event)} data-testid="calendar-event" data-event-id={event.id} data-category={event.category}>
-              <span style={{ width: 110, color: '#595959' }}>{event.allDay ? t('calendar.allDay') : `${startOf(event).format('HH:mm')}–${dayjs(event.end).format('HH:mm')}`}</span>
+              <span style={{ width: 110, color: '#595959' }}>{event.allDay ? t('calendar.allDay') : `${startOf(event).format('HH:mm')}–${endOf(event).format('HH:mm')}`}</span>
               <span style={{ width: 10, height: 10, borderRadius: 5, background: event.color, flex: 'none' }} />
               <Typography.Link>{event.title}</Typography.Link>
               <Typography.Text type="secondary">{label(event.category)}</Typography.Text>
@@ -318,7 +320,8 @@ export function CalendarPage() {
   const [hidden, setHidden] = useState<Set<string>>(loadHidden);
   const view: CalendarView = isView(search.get('view')) ? (search.get('view') as CalendarView) : 'month';
   const dateParam = search.get('date');
-  const anchor = dateParam && dayjs(dateParam, 'YYYY-MM-DD').isValid() ? dayjs(dateParam) : dayjs();
+  const zone = useMemo(() => zoneOf(session.meta.app.timezone), [session.meta.app.timezone]);
+  const anchor = dateParam && /^\d{4}-\d{2}-\d{2}$/.test(dateParam) && dayjs.utc(dateParam).isValid() ? dayjs.utc(dateParam) : zone.today();
   const weekStart = weekStartOf(locale);
   const { from, to } = rangeOf(view, anchor, weekStart);
 
@@ -326,7 +329,7 @@ export function CalendarPage() {
   const shown = useMemo(() => (info.data?.calendars ?? []).filter((c) => !name || c.name === name), [info.data, name]);
   const categories = useMemo(() => shown.flatMap((c) => c.categories), [shown]);
   const enabled = categories.filter((c) => !hidden.has(c.name)).map((c) => c.name);
-  const eventsUrl = info.data && enabled.length > 0 ? `/api/calendar${query({ from: from.toISOString(), to: to.toISOString(), categories: enabled.join(','), locale })}` : undefined;
+  const eventsUrl = info.data && enabled.length > 0 ? `/api/calendar${query({ from: zone.instant(from), to: zone.instant(to), categories: enabled.join(','), locale })}` : undefined;
   const events = useLoad<{ events: CalendarEvent[]; truncated?: boolean }>(eventsUrl);
   const sources = useMemo(() => new Map(shown.map((c) => [c.name, c.sources] as const)), [shown]);
   const labels = useMemo(() => new Map(categories.map((c) => [c.name, c.label])), [categories]);
@@ -357,7 +360,7 @@ export function CalendarPage() {
   const create = (at: Dayjs) => {
     if (!createSource) return;
     const field = session.field(createSource.entity, createSource.start);
-    const value = field?.valueType === 'date' ? at.format('YYYY-MM-DD') : at.toISOString();
+    const value = field?.valueType === 'date' ? at.format('YYYY-MM-DD') : zone.instant(at);
     navigate(`/data/${encodeURIComponent(createSource.entity)}/new${query({ [createSource.start]: value, return: `${location.pathname}${location.search}` })}`);
   };
 
@@ -365,7 +368,7 @@ export function CalendarPage() {
     const source = sourceOf(sources, event);
     if (!source) return;
     const dateFields = new Set([source.start, source.end].filter((f): f is string => !!f && session.field(event.entity, f)?.valueType === 'date'));
-    const patch = movePatch(event, source, start, dateFields);
+    const patch = movePatch(event, source, start, dateFields, zone);
     if (!patch) return;
     const url = `/api/data/${encodeURIComponent(event.entity)}/${encodeURIComponent(event.recordId)}`;
     try {
@@ -384,12 +387,13 @@ export function CalendarPage() {
   if (!info.data) return <Loading />;
   if (name && shown.length === 0) return <ErrorState error={new ApiError({ status: 404, detail: t('calendar.unknown') })} />;
 
-  const list = events.data?.events ?? [];
+  const list = toZoned(events.data?.events ?? [], zone);
   const title = name ? (shown[0]?.label ?? name) : t('calendar.title');
   const gridProps: GridProps = {
     view,
     from,
     to,
+    today: zone.today(),
     events: list,
     canCreate: !!createSource,
     onOpen: open,

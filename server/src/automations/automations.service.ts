@@ -3,7 +3,7 @@
  * automations of the written entity inside the write's transaction. Their own writes carry
  * the same hooks and the chain of automations that led to them, so automations trigger one
  * another — but an automation never runs again for a record it already ran for in the chain,
- * and a chain deeper than MAX_CHAIN_DEPTH refuses the whole write.
+ * and a chain deeper than MAX_CHAIN_DEPTH (write-chain.ts) refuses the whole write.
  */
 import type { ActionModel, AutomationModel, ValueModel } from '../compile/automations.js';
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
@@ -17,12 +17,10 @@ import { writeAudit } from '../records/audit.js';
 import { createLink } from '../records/links.js';
 import { toApiRecord, type ApiRecord } from '../records/record-mapping.js';
 import { createRecord, updateRecord, type Actor, type ChainStep, type RecordChange, type RecordWriteHook } from '../records/records.service.js';
+import { extendChain } from '../records/write-chain.js';
 import { workflowsOf } from '../workflows/definitions.js';
 import type { Workflows } from '../workflows/workflows.service.js';
 import { sendNotice } from '../notifications/send.js';
-
-/** How many automations deep a chain may go (a user's write is level 0). */
-export const MAX_CHAIN_DEPTH = 8;
 
 export interface AutomationsOptions {
   /** The hooks every write of an automation carries: the app's, this one included. */
@@ -79,11 +77,7 @@ export class Automations {
     if (!view) views.set(key, (view = expand(tx, model, entity, after, automation.paths)));
     const record = await view;
     if (automation.when && !toPredicate(automation.when, { me: actor.userId, now })(record)) return false;
-    const step: ChainStep = { automation: automation.name, entity: entity.name, recordId: after.id };
-    if (chain.length >= MAX_CHAIN_DEPTH) {
-      const steps = [...chain, step];
-      throw new CardoError('CARDO_ERR_AUTOMATION_LOOP', `The automations set off by this change go more than ${MAX_CHAIN_DEPTH} levels deep: ${steps.map((s) => `${s.automation} (${s.entity} ${s.recordId})`).join(' → ')}. Nothing was saved.`, { extra: { chain: steps } });
-    }
+    const steps = extendChain(chain, { automation: automation.name, entity: entity.name, recordId: after.id });
     const old = change.action === 'update' && before ? await expand(tx, model, entity, before, automation.paths) : null;
     const context: RunContext = {
       tx,
@@ -94,7 +88,7 @@ export class Automations {
       scope: { record, old, me: actor.userId, now: now.toISOString() },
       // The automation writes for the user whose write set it off, and says so in the audit.
       actor: { userId: actor.userId, onBehalfOf: actor.onBehalfOf ?? null, automation: automation.name },
-      chain: [...chain, step],
+      chain: steps,
       now,
     };
     for (const [index, action] of automation.actions.entries()) {
@@ -155,7 +149,7 @@ export class Automations {
         const def = (await workflowsOf(model)).get(action.process);
         if (!def) throw new CardoError('CARDO_ERR_WORKFLOW_UNKNOWN', `There is no process "${action.process}".`);
         if (def.entity !== c.entity.name) throw new CardoError('CARDO_ERR_WORKFLOW_ENTITY', `The process ${def.name} runs for ${def.entity} records, not ${c.entity.name}.`);
-        const instance = await workflows.startIn(tx, model, def, c.record.id, c.actor, null);
+        const instance = await workflows.startIn(tx, model, def, c.record.id, c.actor, null, c.chain);
         await writeAudit(tx, { entity: c.entity.name, recordId: c.record.id, action: 'workflow', actor: c.actor, changes: { workflow: { from: null, to: { process: def.name, instance } } }, now: c.now });
         return;
       }

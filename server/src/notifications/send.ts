@@ -12,10 +12,10 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CompiledModel, EntityModel } from '../compile/compile.js';
 import type { Db } from '../db/db.js';
 import { dayOf } from '../access/org.js';
+import { OrgFacts, deputiesOf, userIdOf } from '../access/org-facts.js';
 import { parseExpression } from '../expression/expression.js';
 import { isUuid } from '../expression/values.js';
 import type { ApiRecord } from '../records/record-mapping.js';
-import { OrgFacts, userIdOf } from '../workflows/resolve.js';
 import { expandManyForTemplates, pathsOf, renderFor, type LocalizedText } from './render.js';
 
 export type Channel = 'inApp' | 'email';
@@ -142,12 +142,7 @@ export async function sendNotices(tx: Db, model: CompiledModel, notices: readonl
   const users = new Map(userRows.map((u) => [u.id, u]));
   const anyEmail = notices.some((n) => n.channels?.includes('email'));
   const deputyRows = anyEmail
-    ? await tx.query<UserRow & { absent: string }>(
-        `SELECT s.absent_user::text AS absent, d.id::text AS id, d.full_name, d.email, d.locale, d.active
-           FROM sys_substitution s JOIN sys_user d ON d.id = s.deputy
-          WHERE s.absent_user = ANY($1::uuid[]) AND s."from" <= $2::date AND s."to" >= $2::date AND d.active IS NOT FALSE`,
-        [userRows.map((u) => u.id), dayOf(nows[0]!)],
-      )
+    ? await deputiesOf(tx, userRows.map((u) => u.id), dayOf(nows[0]!))
     : [];
   // Records expanded along their templates' paths, one query per referenced entity and batch.
   const views = new Array<Record<string, unknown>>(notices.length);

@@ -347,41 +347,58 @@ export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>
   } as never);
 }
 
+/** The uuid primary key of an internal table. */
+const ID_COLUMN: PropertyDef = { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true };
+/** The hex sha256 of a secret token (sessions, calendar feeds): never the token itself. */
+const SHA256_COLUMN: PropertyDef = { type: 'character', columnType: 'char(64)', length: 64, fieldName: 'token_hash', nullable: false };
+
+/** Column shorthands for the internal tables: NOT NULL unless `nullable`. */
+const col = {
+  text: (column: string, nullable = false) => scalarProperty(column, { kind: 'text' }, nullable),
+  time: (column: string, nullable = false) => scalarProperty(column, { kind: 'timestamptz' }, nullable),
+  uuid: (column: string, nullable = false) => scalarProperty(column, { kind: 'uuid' }, nullable),
+  varchar: (column: string, length: number, nullable = false) => scalarProperty(column, { kind: 'varchar', length }, nullable),
+  /** An integer that starts at 0 (steps, attempts). */
+  counter: (column: string) => ({ ...scalarProperty(column, { kind: 'integer' }, false), default: 0 }),
+};
+
+/** An index on one column of the kind given, named like an entity's. */
+function columnIndex(table: string, column: string, kind: IndexKind): IndexSpec {
+  const name = constraintName(table, column, kind);
+  return { name, column, kind, sql: indexSql(name, column, kind) };
+}
+
+/** An internal table (not an entity, no record API): named after its table, with its indexes. */
+function internalTable(table: string, properties: Record<string, PropertyDef>, indexes: readonly IndexSpec[] = []): EntitySchema {
+  return new EntitySchema({ name: table, tableName: table, properties, ...(indexes.length > 0 ? { indexes: toIndexOptions(indexes) } : {}) } as never);
+}
+
 /** Password hashes live apart from sys_user so no record query can ever select them. */
 function credentialSchema(): EntitySchema {
   const table = 'sys_credential';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false, true),
-      passwordHash: scalarProperty('password_hash', { kind: 'text' }, false),
-      updatedAt: scalarProperty('updated_at', { kind: 'timestamptz' }, false),
-    },
-  } as never);
+  return internalTable(table, {
+    user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false, true),
+    passwordHash: col.text('password_hash'),
+    updatedAt: col.time('updated_at'),
+  });
 }
 
 /** Login sessions: only the sha256 of the token is stored, so a leaked table grants nothing. */
 function sessionSchema(): EntitySchema {
   const table = 'sys_session';
   const indexes: IndexSpec[] = [
-    { name: constraintName(table, 'user_id', 'idx'), column: 'user_id', kind: 'idx', sql: indexSql(constraintName(table, 'user_id', 'idx'), 'user_id', 'idx') },
-    { name: constraintName(table, 'token_hash', 'uq'), column: 'token_hash', kind: 'uq', sql: indexSql(constraintName(table, 'token_hash', 'uq'), 'token_hash', 'uq') },
-    { name: constraintName(table, 'expires_at', 'idx'), column: 'expires_at', kind: 'idx', sql: indexSql(constraintName(table, 'expires_at', 'idx'), 'expires_at', 'idx') },
+    columnIndex(table, 'user_id', 'idx'),
+    columnIndex(table, 'token_hash', 'uq'),
+    columnIndex(table, 'expires_at', 'idx'),
   ];
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
-      user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false),
-      tokenHash: { type: 'character', columnType: 'char(64)', length: 64, fieldName: 'token_hash', nullable: false },
-      createdAt: scalarProperty('created_at', { kind: 'timestamptz' }, false),
-      expiresAt: scalarProperty('expires_at', { kind: 'timestamptz' }, false),
-      lastSeenAt: scalarProperty('last_seen_at', { kind: 'timestamptz' }, false),
-    },
-    indexes: toIndexOptions(indexes),
-  } as never);
+  return internalTable(table, {
+    id: ID_COLUMN,
+    user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false),
+    tokenHash: SHA256_COLUMN,
+    createdAt: col.time('created_at'),
+    expiresAt: col.time('expires_at'),
+    lastSeenAt: col.time('last_seen_at'),
+  }, indexes);
 }
 
 /**
@@ -396,20 +413,15 @@ function savedViewSchema(): EntitySchema {
     // One name per user and entity; also serves "my views of this entity", ordered by name.
     { name: unique, column: 'user_id', kind: 'uq', sql: (t) => `create unique index "${unique}" on ${t} ("user_id", "entity", "name")` },
   ];
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
-      user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false),
-      entity: scalarProperty('entity', { kind: 'varchar', length: 64 }, false),
-      name: scalarProperty('name', { kind: 'varchar', length: 100 }, false),
-      state: scalarProperty('state', { kind: 'text' }, false),
-      createdAt: scalarProperty('created_at', { kind: 'timestamptz' }, false),
-      updatedAt: scalarProperty('updated_at', { kind: 'timestamptz' }, false),
-    },
-    indexes: toIndexOptions(indexes),
-  } as never);
+  return internalTable(table, {
+    id: ID_COLUMN,
+    user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false),
+    entity: col.varchar('entity', 64),
+    name: col.varchar('name', 100),
+    state: col.text('state'),
+    createdAt: col.time('created_at'),
+    updatedAt: col.time('updated_at'),
+  }, indexes);
 }
 
 const plainIndex = (table: string, columns: readonly string[], kind: 'idx' | 'uq' = 'idx'): IndexSpec => {
@@ -425,43 +437,33 @@ const plainIndex = (table: string, columns: readonly string[], kind: 'idx' | 'uq
  */
 function workflowInstanceSchema(): EntitySchema {
   const table = 'wf_instance';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
-      process: scalarProperty('process', { kind: 'varchar', length: 100 }, false),
-      definitionHash: scalarProperty('definition_hash', { kind: 'varchar', length: 64 }, false),
-      entity: scalarProperty('entity', { kind: 'varchar', length: 64 }, false),
-      recordId: scalarProperty('record_id', { kind: 'uuid' }, false),
-      status: scalarProperty('status', { kind: 'varchar', length: 20 }, false),
-      state: scalarProperty('state', { kind: 'text' }, true),
-      startedBy: referenceProperty(table, 'started_by', 'sys_user', 'setNull', true),
-      parent: scalarProperty('parent_id', { kind: 'uuid' }, true),
-      error: scalarProperty('error', { kind: 'text' }, true),
-      startedAt: scalarProperty('started_at', { kind: 'timestamptz' }, false),
-      updatedAt: scalarProperty('updated_at', { kind: 'timestamptz' }, false),
-      endedAt: scalarProperty('ended_at', { kind: 'timestamptz' }, true),
-      steps: { ...scalarProperty('steps', { kind: 'integer' }, false), default: 0 },
-    },
-    indexes: toIndexOptions([plainIndex(table, ['entity', 'record_id']), plainIndex(table, ['status'])]),
-  } as never);
+  return internalTable(table, {
+    id: ID_COLUMN,
+    process: col.varchar('process', 100),
+    definitionHash: col.varchar('definition_hash', 64),
+    entity: col.varchar('entity', 64),
+    recordId: col.uuid('record_id'),
+    status: col.varchar('status', 20),
+    state: col.text('state', true),
+    startedBy: referenceProperty(table, 'started_by', 'sys_user', 'setNull', true),
+    parent: col.uuid('parent_id', true),
+    error: col.text('error', true),
+    startedAt: col.time('started_at'),
+    updatedAt: col.time('updated_at'),
+    endedAt: col.time('ended_at', true),
+    steps: col.counter('steps'),
+  }, [plainIndex(table, ['entity', 'record_id']), plainIndex(table, ['status'])]);
 }
 
 /** Which engine execution (a waiting user task) a sys_task record stands for. */
 function workflowTaskSchema(): EntitySchema {
   const table = 'wf_task';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      task: referenceProperty(table, 'task_id', 'sys_task', 'cascade', false, true),
-      instance: referenceProperty(table, 'instance_id', 'wf_instance', 'cascade', false),
-      executionId: scalarProperty('execution_id', { kind: 'varchar', length: 200 }, false),
-      elementId: scalarProperty('element_id', { kind: 'varchar', length: 200 }, false),
-    },
-    indexes: toIndexOptions([plainIndex(table, ['instance_id', 'execution_id'], 'uq')]),
-  } as never);
+  return internalTable(table, {
+    task: referenceProperty(table, 'task_id', 'sys_task', 'cascade', false, true),
+    instance: referenceProperty(table, 'instance_id', 'wf_instance', 'cascade', false),
+    executionId: col.varchar('execution_id', 200),
+    elementId: col.varchar('element_id', 200),
+  }, [plainIndex(table, ['instance_id', 'execution_id'], 'uq')]);
 }
 
 /**
@@ -471,43 +473,33 @@ function workflowTaskSchema(): EntitySchema {
  */
 function workflowTimerSchema(): EntitySchema {
   const table = 'wf_timer';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
-      instance: referenceProperty(table, 'instance_id', 'wf_instance', 'cascade', false),
-      executionId: scalarProperty('execution_id', { kind: 'varchar', length: 200 }, false),
-      elementId: scalarProperty('element_id', { kind: 'varchar', length: 200 }, false),
-      fireAt: scalarProperty('fire_at', { kind: 'timestamptz' }, false),
-      status: scalarProperty('status', { kind: 'varchar', length: 20 }, false),
-      firedAt: scalarProperty('fired_at', { kind: 'timestamptz' }, true),
-    },
-    indexes: toIndexOptions([plainIndex(table, ['instance_id', 'execution_id'], 'uq'), plainIndex(table, ['status', 'fire_at'])]),
-  } as never);
+  return internalTable(table, {
+    id: ID_COLUMN,
+    instance: referenceProperty(table, 'instance_id', 'wf_instance', 'cascade', false),
+    executionId: col.varchar('execution_id', 200),
+    elementId: col.varchar('element_id', 200),
+    fireAt: col.time('fire_at'),
+    status: col.varchar('status', 20),
+    firedAt: col.time('fired_at', true),
+  }, [plainIndex(table, ['instance_id', 'execution_id'], 'uq'), plainIndex(table, ['status', 'fire_at'])]);
 }
 
 /** The history of an instance: who did what when (started, task created/completed, timer fired, ended). */
 function workflowEventSchema(): EntitySchema {
   const table = 'wf_event';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
-      instance: referenceProperty(table, 'instance_id', 'wf_instance', 'cascade', false),
-      at: scalarProperty('at', { kind: 'timestamptz' }, false),
-      kind: scalarProperty('kind', { kind: 'varchar', length: 40 }, false),
-      elementId: scalarProperty('element_id', { kind: 'varchar', length: 200 }, true),
-      elementName: scalarProperty('element_name', { kind: 'varchar', length: 500 }, true),
-      actor: referenceProperty(table, 'actor', 'sys_user', 'setNull', true),
-      onBehalfOf: referenceProperty(table, 'on_behalf_of', 'sys_user', 'setNull', true),
-      taskId: scalarProperty('task_id', { kind: 'uuid' }, true),
-      outcome: scalarProperty('outcome', { kind: 'varchar', length: 100 }, true),
-      comment: scalarProperty('comment', { kind: 'text' }, true),
-    },
-    indexes: toIndexOptions([plainIndex(table, ['instance_id', 'at'])]),
-  } as never);
+  return internalTable(table, {
+    id: ID_COLUMN,
+    instance: referenceProperty(table, 'instance_id', 'wf_instance', 'cascade', false),
+    at: col.time('at'),
+    kind: col.varchar('kind', 40),
+    elementId: col.varchar('element_id', 200, true),
+    elementName: col.varchar('element_name', 500, true),
+    actor: referenceProperty(table, 'actor', 'sys_user', 'setNull', true),
+    onBehalfOf: referenceProperty(table, 'on_behalf_of', 'sys_user', 'setNull', true),
+    taskId: col.uuid('task_id', true),
+    outcome: col.varchar('outcome', 100, true),
+    comment: col.text('comment', true),
+  }, [plainIndex(table, ['instance_id', 'at'])]);
 }
 
 /**
@@ -516,17 +508,12 @@ function workflowEventSchema(): EntitySchema {
  */
 function calendarFeedSchema(): EntitySchema {
   const table = 'sys_calendar_feed';
-  const indexes: IndexSpec[] = [{ name: constraintName(table, 'token_hash', 'uq'), column: 'token_hash', kind: 'uq', sql: indexSql(constraintName(table, 'token_hash', 'uq'), 'token_hash', 'uq') }];
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false, true),
-      tokenHash: { type: 'character', columnType: 'char(64)', length: 64, fieldName: 'token_hash', nullable: false },
-      createdAt: scalarProperty('created_at', { kind: 'timestamptz' }, false),
-    },
-    indexes: toIndexOptions(indexes),
-  } as never);
+  const indexes: IndexSpec[] = [columnIndex(table, 'token_hash', 'uq')];
+  return internalTable(table, {
+    user: referenceProperty(table, 'user_id', 'sys_user', 'cascade', false, true),
+    tokenHash: SHA256_COLUMN,
+    createdAt: col.time('created_at'),
+  }, indexes);
 }
 
 /**
@@ -536,23 +523,18 @@ function calendarFeedSchema(): EntitySchema {
  */
 function notificationScheduleSchema(): EntitySchema {
   const table = 'ntf_schedule';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
-      rule: scalarProperty('rule', { kind: 'varchar', length: 100 }, false),
-      entity: scalarProperty('entity', { kind: 'varchar', length: 64 }, false),
-      recordId: scalarProperty('record_id', { kind: 'uuid' }, false),
-      sourceAt: scalarProperty('source_at', { kind: 'timestamptz' }, false),
-      dueAt: scalarProperty('due_at', { kind: 'timestamptz' }, false),
-      status: scalarProperty('status', { kind: 'varchar', length: 20 }, false),
-      jobId: scalarProperty('job_id', { kind: 'uuid' }, true),
-      updatedAt: scalarProperty('updated_at', { kind: 'timestamptz' }, false),
-      firedAt: scalarProperty('fired_at', { kind: 'timestamptz' }, true),
-    },
-    indexes: toIndexOptions([plainIndex(table, ['rule', 'record_id'], 'uq'), plainIndex(table, ['status', 'due_at'])]),
-  } as never);
+  return internalTable(table, {
+    id: ID_COLUMN,
+    rule: col.varchar('rule', 100),
+    entity: col.varchar('entity', 64),
+    recordId: col.uuid('record_id'),
+    sourceAt: col.time('source_at'),
+    dueAt: col.time('due_at'),
+    status: col.varchar('status', 20),
+    jobId: col.uuid('job_id', true),
+    updatedAt: col.time('updated_at'),
+    firedAt: col.time('fired_at', true),
+  }, [plainIndex(table, ['rule', 'record_id'], 'uq'), plainIndex(table, ['status', 'due_at'])]);
 }
 
 /**
@@ -562,31 +544,26 @@ function notificationScheduleSchema(): EntitySchema {
  */
 function notificationDeliverySchema(): EntitySchema {
   const table = 'ntf_delivery';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
-      key: scalarProperty('key', { kind: 'varchar', length: 400 }, false),
-      channel: scalarProperty('channel', { kind: 'varchar', length: 10 }, false),
-      recipient: scalarProperty('recipient', { kind: 'uuid' }, false),
-      onBehalfOf: scalarProperty('on_behalf_of', { kind: 'uuid' }, true),
-      notification: scalarProperty('notification_id', { kind: 'uuid' }, true),
-      rule: scalarProperty('rule', { kind: 'varchar', length: 100 }, true),
-      recordEntity: scalarProperty('record_entity', { kind: 'varchar', length: 64 }, true),
-      recordId: scalarProperty('record_id', { kind: 'uuid' }, true),
-      address: scalarProperty('address', { kind: 'varchar', length: 320 }, true),
-      subject: scalarProperty('subject', { kind: 'varchar', length: 500 }, false),
-      body: scalarProperty('body', { kind: 'text' }, true),
-      status: scalarProperty('status', { kind: 'varchar', length: 20 }, false),
-      attempts: { ...scalarProperty('attempts', { kind: 'integer' }, false), default: 0 },
-      lastError: scalarProperty('last_error', { kind: 'text' }, true),
-      nextAttemptAt: scalarProperty('next_attempt_at', { kind: 'timestamptz' }, true),
-      createdAt: scalarProperty('created_at', { kind: 'timestamptz' }, false),
-      sentAt: scalarProperty('sent_at', { kind: 'timestamptz' }, true),
-    },
-    indexes: toIndexOptions([plainIndex(table, ['key'], 'uq'), plainIndex(table, ['status', 'next_attempt_at']), plainIndex(table, ['record_entity', 'record_id'])]),
-  } as never);
+  return internalTable(table, {
+    id: ID_COLUMN,
+    key: col.varchar('key', 400),
+    channel: col.varchar('channel', 10),
+    recipient: col.uuid('recipient'),
+    onBehalfOf: col.uuid('on_behalf_of', true),
+    notification: col.uuid('notification_id', true),
+    rule: col.varchar('rule', 100, true),
+    recordEntity: col.varchar('record_entity', 64, true),
+    recordId: col.uuid('record_id', true),
+    address: col.varchar('address', 320, true),
+    subject: col.varchar('subject', 500),
+    body: col.text('body', true),
+    status: col.varchar('status', 20),
+    attempts: col.counter('attempts'),
+    lastError: col.text('last_error', true),
+    nextAttemptAt: col.time('next_attempt_at', true),
+    createdAt: col.time('created_at'),
+    sentAt: col.time('sent_at', true),
+  }, [plainIndex(table, ['key'], 'uq'), plainIndex(table, ['status', 'next_attempt_at']), plainIndex(table, ['record_entity', 'record_id'])]);
 }
 
 /**
@@ -595,14 +572,10 @@ function notificationDeliverySchema(): EntitySchema {
  */
 function fileContentSchema(): EntitySchema {
   const table = 'sys_file_content';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      file: referenceProperty(table, 'file_id', 'sys_file', 'cascade', false, true),
-      content: { type: 'blob', columnType: 'bytea', fieldName: 'content', nullable: false },
-    },
-  } as never);
+  return internalTable(table, {
+    file: referenceProperty(table, 'file_id', 'sys_file', 'cascade', false, true),
+    content: { type: 'blob', columnType: 'bytea', fieldName: 'content', nullable: false },
+  });
 }
 
 /**
@@ -628,18 +601,13 @@ function metadataContentSchema(): EntitySchema {
  */
 function stageHistorySchema(): EntitySchema {
   const table = 'sys_stage_history';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      id: { type: 'uuid', columnType: 'uuid', fieldName: 'id', primary: true },
-      entity: scalarProperty('entity', { kind: 'varchar', length: 64 }, false),
-      recordId: scalarProperty('record_id', { kind: 'uuid' }, false),
-      stage: scalarProperty('stage', { kind: 'varchar', length: 63 }, false),
-      enteredAt: scalarProperty('entered_at', { kind: 'timestamptz' }, false),
-    },
-    indexes: toIndexOptions([plainIndex(table, ['entity', 'record_id', 'entered_at']), plainIndex(table, ['entity', 'stage', 'record_id'])]),
-  } as never);
+  return internalTable(table, {
+    id: ID_COLUMN,
+    entity: col.varchar('entity', 64),
+    recordId: col.uuid('record_id'),
+    stage: col.varchar('stage', 63),
+    enteredAt: col.time('entered_at'),
+  }, [plainIndex(table, ['entity', 'record_id', 'entered_at']), plainIndex(table, ['entity', 'stage', 'record_id'])]);
 }
 
 /**

@@ -148,7 +148,7 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
     computeStoredFormulas(entity, merged);
     for (const field of entity.columns) if (field.type === 'formula' && field.columnType && merged[field.name] !== before[field.name]) changed[field.name] = merged[field.name];
     await checkEntityRules(tx, entity.name, merged, id);
-    const keys = await checkDuplicates(tx, model, entity, merged, id, options.confirmDuplicates === true, options.access);
+    const keys = await checkDuplicates(tx, model, entity, merged, id, options.confirmDuplicates === true, options.access, current);
     const sets: string[] = ['updated_at = $1', 'updated_by = $2', 'version = version + 1'];
     const params: unknown[] = [now.toISOString(), actor.userId];
     for (const [name, value] of Object.entries(changed)) {
@@ -246,9 +246,14 @@ function computeStoredFormulas(entity: EntityModel, values: Record<string, unkno
   for (const field of entity.columns) if (field.type === 'formula') values[field.name] = computeFormula(field, values);
 }
 
-/** Runs the duplicate rules; refuses the save (409) on a block match, or on a warn match not confirmed. */
-async function checkDuplicates(tx: Db, model: CompiledModel, entity: EntityModel, values: Readonly<Record<string, unknown>>, exceptId: string | null, confirmed: boolean, access: Access | undefined) {
+/**
+ * Runs the duplicate rules; refuses the save (409) on a block match, or on a warn match not
+ * confirmed. On an update (`stored`: the row as it is) only the rules whose key changes are
+ * checked and written: a warning confirmed before must not come back on an unrelated edit.
+ */
+async function checkDuplicates(tx: Db, model: CompiledModel, entity: EntityModel, values: Readonly<Record<string, unknown>>, exceptId: string | null, confirmed: boolean, access: Access | undefined, stored?: Readonly<Record<string, unknown>>) {
   const keys = duplicateKeys(model, entity, values);
+  if (stored) for (const [rule, key] of keys) if (key === (stored[rule.column] ?? null)) keys.delete(rule);
   if (keys.size === 0) return keys;
   // Fuzzy blocking rules cannot be enforced by a unique index: serialize them per rule.
   for (const [rule, key] of keys) if (key !== null && rule.match === 'fuzzy' && rule.action === 'block') await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${entity.name}:${rule.name}`]);

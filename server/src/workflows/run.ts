@@ -19,9 +19,11 @@ import { CardoError } from '../errors.js';
 import { addDurationTo, evaluateExpression, parseExpression, truthy, type Expr } from '../expression/expression.js';
 import { renderTemplate } from '../expression/template.js';
 import { toApiRecord, type ApiRecord } from '../records/record-mapping.js';
-import { createRecord, updateRecord, type Actor } from '../records/records.service.js';
+import { createRecord, updateRecord, type Actor, type ChainStep, type RecordWriteHook } from '../records/records.service.js';
+import { extendChain } from '../records/write-chain.js';
 import { CARDO_LANGUAGE, type ServiceTaskDef, type WorkflowDefinition } from './definitions.js';
-import { OrgFacts, expandRecord, userIdOf } from './resolve.js';
+import { OrgFacts, userIdOf } from '../access/org-facts.js';
+import { expandRecord } from './resolve.js';
 import { sendNotice } from '../notifications/send.js';
 
 /** A timer whose date is empty never fires (a task without a due date is never overdue). */
@@ -58,6 +60,10 @@ export interface RunOptions {
   actor: Actor;
   now: Date;
   scheduler: TimerScheduler | undefined;
+  /** The record write hooks (automations, notification rules, triggers) service tasks' writes run. */
+  hooks?: readonly RecordWriteHook[];
+  /** The automations and processes whose writes led to this step (empty for a user's action or a timer). */
+  chain?: readonly ChainStep[];
   /** Starts another process in the same transaction (cardo:action="startProcess"). */
   startProcess: (tx: Db, process: string, entity: string, recordId: string, actor: Actor, parent: string) => Promise<string>;
   /** The instance's engine kept from its previous step, when that step's state is the saved one. */
@@ -437,18 +443,22 @@ export class InstanceRun {
     // A duplicate warning is for the person who saved the record, not for the process moving it on:
     // service writes confirm warnings (blocking rules still refuse).
     const options = { actor: this.o.actor, now, confirmDuplicates: true };
+    // Record writes run the app's hooks like a user's write, one chain step deeper (loop protection).
+    const writeOptions = () => ({ ...options, hooks: this.o.hooks ?? [], chain: extendChain(this.o.chain ?? [], { automation: `process:${def.name}`, entity: this.entity.name, recordId: instance.recordId }) });
     this.events.push({ kind: 'service', elementId: task.id, actor: this.o.actor.userId, onBehalfOf: this.o.actor.onBehalfOf ?? null });
     switch (task.action) {
       case 'setField': {
         const value = toStored(await this.evaluate(task.value, variables));
-        this.record = await updateRecord(tx, model, this.entity, instance.recordId, { [task.field]: value }, this.record.version, options);
+        this.record = await updateRecord(tx, model, this.entity, instance.recordId, { [task.field]: value }, this.record.version, writeOptions());
         return { [task.field]: value };
       }
       case 'createRecord': {
         const target = model.entities.get(task.entity) as EntityModel;
         const values: Record<string, unknown> = {};
         for (const [field, expr] of Object.entries(task.values)) values[field] = toStored(await this.evaluate(expr, variables));
-        const created = await createRecord(tx, model, target, values, options);
+        const created = await createRecord(tx, model, target, values, writeOptions());
+        // Its hooks (an automation) may have changed the process's record: later steps write on top of it.
+        await this.reloadRecord();
         return { created: created.id };
       }
       case 'notify': {
@@ -464,11 +474,15 @@ export class InstanceRun {
       case 'generateDocument': {
         const generated = await generateDocument(tx, model, { template: task.template, entity: this.entity.name, id: instance.recordId }, options);
         // The file field may have changed the record's version: later steps write on top of it.
-        const [row] = await tx.query(`SELECT * FROM ${quoteIdent(this.entity.table)} WHERE id = $1`, [instance.recordId]);
-        if (row) this.record = toApiRecord(this.entity, row);
+        await this.reloadRecord();
         return { document: generated.file.id };
       }
     }
+  }
+
+  private async reloadRecord(): Promise<void> {
+    const [row] = await this.o.tx.query(`SELECT * FROM ${quoteIdent(this.entity.table)} WHERE id = $1`, [this.o.instance.recordId]);
+    if (row) this.record = toApiRecord(this.entity, row);
   }
 
   /** Writes the step's timers, history and the new state; returns the state's version. */

@@ -41,9 +41,10 @@ const TASK_STATUSES = new Set(['open', 'completed', 'cancelled', 'all']);
 
 /** Workflows (start, instances) and the task inbox (DESIGN.md §5). */
 export const workflowRoutes: RoutePlugin = (app, { db, models }) => {
-  const workflows = new Workflows(db, models);
+  // The app's hooks array itself: hooks registered later (automations) run for service tasks too.
+  const workflows = new Workflows(db, models, { hooks: app.recordHooks });
   app.decorate('workflows', workflows);
-  app.recordHooks.push((tx, change) => workflows.onRecordWrite(tx, change.model, change.entity, change.before, change.after, change.actor));
+  app.recordHooks.push((tx, change) => workflows.onRecordWrite(tx, change.model, change.entity, change.before, change.after, change.actor, change.chain));
 
   app.post<{ Params: { process: string } }>('/api/workflows/:process/start', async (request, reply) => {
     const access = await accessOf(request);

@@ -14,7 +14,7 @@ import { quoteIdent } from '../db/db.js';
 import { CardoError, type FieldError } from '../errors.js';
 import { recordCodecs } from '../api/record-schemas.js';
 import { toApiRecord, titleOf, type ApiRecord } from '../records/record-mapping.js';
-import { assertUuid, getRecord, updateRecord, type Actor } from '../records/records.service.js';
+import { assertUuid, getRecord, updateRecord, type Actor, type ChainStep, type RecordWriteHook } from '../records/records.service.js';
 import type { ModelHolder } from '../runtime/model-holder.js';
 import { workflowsOf, type WorkflowDefinition } from './definitions.js';
 import { InstanceRun, type LiveEngine, type RunAction, type TimerScheduler } from './run.js';
@@ -45,6 +45,8 @@ export interface WorkflowsOptions {
   now?: () => Date;
   /** How many instances keep their engine between steps (0: recover at every step). */
   engineCacheSize?: number;
+  /** The record write hooks service tasks' writes run (the app's: automations, notifications, triggers). */
+  hooks?: readonly RecordWriteHook[];
 }
 
 /**
@@ -103,6 +105,7 @@ export class Workflows {
   scheduler: TimerScheduler | undefined;
   private readonly clock: () => Date;
   readonly engines: EngineCache;
+  private readonly hooks: readonly RecordWriteHook[];
 
   constructor(
     readonly db: Db,
@@ -112,6 +115,7 @@ export class Workflows {
     this.scheduler = options.scheduler;
     this.clock = options.now ?? (() => new Date());
     this.engines = new EngineCache(options.engineCacheSize ?? ENGINE_CACHE_SIZE);
+    this.hooks = options.hooks ?? [];
   }
 
   private async definition(model: CompiledModel, process: string): Promise<WorkflowDefinition> {
@@ -131,8 +135,11 @@ export class Workflows {
     return this.db.transaction((tx) => this.startIn(tx, model, def, recordId, actor, null));
   }
 
-  /** Starts an instance inside the caller's transaction (triggers and startProcess service tasks). */
-  async startIn(tx: Db, model: CompiledModel, def: WorkflowDefinition, recordId: string, actor: Actor, parent: string | null): Promise<string> {
+  /**
+   * Starts an instance inside the caller's transaction (triggers and startProcess service tasks);
+   * `chain` is the automations and processes whose writes led here (loop protection).
+   */
+  async startIn(tx: Db, model: CompiledModel, def: WorkflowDefinition, recordId: string, actor: Actor, parent: string | null, chain: readonly ChainStep[] = []): Promise<string> {
     const id = uuidv7();
     const now = this.clock();
     await tx.query(
@@ -140,11 +147,11 @@ export class Workflows {
        VALUES ($1, $2, $3, $4, $5, 'running', NULL, $6, $7, $8, $8, 0)`,
       [id, def.name, def.hash, def.entity, recordId, actor.userId, parent, now.toISOString()],
     );
-    await this.step(tx, model, def, { id, recordId, state: null, version: null, initiator: actor.userId }, { kind: 'start' }, actor, now);
+    await this.step(tx, model, def, { id, recordId, state: null, version: null, initiator: actor.userId }, { kind: 'start' }, actor, now, chain);
     return id;
   }
 
-  private async step(tx: Db, model: CompiledModel, def: WorkflowDefinition, instance: { id: string; recordId: string; state: string | null; version: string | null; initiator: string | null }, action: RunAction, actor: Actor, now: Date, before?: (run: InstanceRun) => void): Promise<void> {
+  private async step(tx: Db, model: CompiledModel, def: WorkflowDefinition, instance: { id: string; recordId: string; state: string | null; version: string | null; initiator: string | null }, action: RunAction, actor: Actor, now: Date, chain: readonly ChainStep[], before?: (run: InstanceRun) => void): Promise<void> {
     // Only a task's completion continues a kept engine; a timer recovers (it must re-arm to fire).
     const live = action.kind === 'signal' && instance.version !== null ? this.engines.take(instance.id, instance.version) : undefined;
     if (action.kind !== 'signal') this.engines.drop(instance.id);
@@ -157,10 +164,12 @@ export class Workflows {
       actor,
       now,
       scheduler: this.scheduler,
+      hooks: this.hooks,
+      chain,
       startProcess: async (inner, process, entity, recordId, childActor, parent) => {
         const child = await this.definition(model, process);
         if (child.entity !== entity) throw new CardoError('CARDO_ERR_WORKFLOW_ENTITY', `The process ${child.name} runs for ${child.entity} records, not ${entity}.`);
-        return this.startIn(inner, model, child, recordId, childActor, parent);
+        return this.startIn(inner, model, child, recordId, childActor, parent, chain);
       },
     });
     before?.(run);
@@ -215,7 +224,7 @@ export class Workflows {
         elementId,
         executionId: String(row.execution_id),
         output: { outcome, comment, values: values ?? {}, by: access.org.userId },
-      }, actor, now, (run) => run.note({ kind: 'task_completed', elementId, taskId, actor: actor.userId, onBehalfOf: actor.onBehalfOf ?? null, outcome, comment }));
+      }, actor, now, [], (run) => run.note({ kind: 'task_completed', elementId, taskId, actor: actor.userId, onBehalfOf: actor.onBehalfOf ?? null, outcome, comment }));
       return completed;
     });
   }
@@ -231,7 +240,7 @@ export class Workflows {
       const [timer] = await tx.query<{ execution_id: string; status: string }>('SELECT execution_id, status FROM wf_timer WHERE id = $1 FOR UPDATE', [timerId]);
       if (!instance || !timer || timer.status !== 'armed' || instance.status !== 'running') return false;
       const def = await this.definition(model, instance.process);
-      await this.step(tx, model, def, { id: instance.id, recordId: instance.record_id, state: instance.state, version: instance.version, initiator: instance.started_by }, { kind: 'timer', executionId: timer.execution_id }, { userId: null }, now);
+      await this.step(tx, model, def, { id: instance.id, recordId: instance.record_id, state: instance.state, version: instance.version, initiator: instance.started_by }, { kind: 'timer', executionId: timer.execution_id }, { userId: null }, now, []);
       // The engine no longer waits on this timer (its activity ended): it will never fire.
       await tx.query(`UPDATE wf_timer SET status = 'cancelled' WHERE id = $1 AND status = 'armed'`, [timerId]);
       return true;
@@ -250,14 +259,14 @@ export class Workflows {
    * Triggers (cardo:startOn create|update with cardo:startWhen): started in the transaction
    * that wrote the record. On update, only when the condition became true with this write.
    */
-  async onRecordWrite(tx: Db, model: CompiledModel, entity: EntityModel, before: ApiRecord | null, after: ApiRecord, actor: Actor): Promise<void> {
+  async onRecordWrite(tx: Db, model: CompiledModel, entity: EntityModel, before: ApiRecord | null, after: ApiRecord, actor: Actor, chain: readonly ChainStep[] = []): Promise<void> {
     for (const def of (await workflowsOf(model)).values()) {
       if (def.entity !== entity.name || def.startOn === 'manual') continue;
       if ((def.startOn === 'create') !== (before === null)) continue;
       const holds = def.startWhen === undefined ? () => true : toPredicate(def.startWhen as Condition, { me: actor.userId, now: this.clock() });
       if (!holds(after)) continue;
       if (before && holds(before)) continue;
-      await this.startIn(tx, model, def, after.id, actor, null);
+      await this.startIn(tx, model, def, after.id, actor, null, chain);
     }
   }
 

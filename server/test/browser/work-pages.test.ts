@@ -35,15 +35,21 @@ async function until(check: () => Promise<boolean>, timeout = 15_000): Promise<b
   return check();
 }
 
-/** Today at the given local hour (the browser runs in this machine's zone too). */
-function todayAt(hour: number): Date {
-  const d = new Date();
-  d.setHours(hour, 0, 0, 0);
-  return d;
+/** The calendar works in the app's time zone; its browser runs in another one, far from it. */
+const BROWSER_ZONE = 'America/New_York';
+const appZone = () => server.model.app.timezone ?? 'UTC';
+
+/** Today's date in the app's zone (YYYY-MM-DD). */
+function appToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: appZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
-function localDay(d: Date): string {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+/** Today at the given hour of the app's zone. */
+function todayAt(hour: number): Date {
+  const guess = new Date(`${appToday()}T${String(hour).padStart(2, '0')}:00:00Z`);
+  const wall = new Intl.DateTimeFormat('sv-SE', { timeZone: appZone(), year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(guess);
+  const offset = Date.parse(`${wall.replace(' ', 'T')}Z`) - guess.getTime();
+  return new Date(guess.getTime() - offset);
 }
 
 /** The English label of an option of a field, from the metadata the server runs. */
@@ -82,7 +88,7 @@ describe('calendar', () => {
   const eventOf = () => page.locator(`[data-testid="calendar-event"][data-event-id="interactions:${meeting}"]`);
 
   beforeAll(async () => {
-    page = await signIn(browser, server, 'wp_sales');
+    page = await signIn(browser, server, 'wp_sales', 'en', BROWSER_ZONE);
   });
 
   it('shows the planned meeting under its category, from the menu entry of the calendar', async () => {
@@ -110,7 +116,7 @@ describe('calendar', () => {
   it('moves the meeting by dragging it in the week view, and the record follows', async () => {
     await page.getByTestId('calendar-view-week').click();
     await page.getByTestId('calendar-timegrid').waitFor();
-    const column = page.getByTestId(`calendar-column-${localDay(new Date())}`);
+    const column = page.getByTestId(`calendar-column-${appToday()}`);
     await eventOf().first().dragTo(column, { targetPosition: { x: 30, y: 14 * 44 + 10 } });
     const moved = todayAt(14).toISOString();
     expect(await until(async () => (await as('wp_sales', 'GET', `/api/data/interaction/${meeting}`)).plannedAt === moved)).toBe(true);
@@ -122,7 +128,7 @@ describe('calendar', () => {
   });
 
   it('plans a new interaction in a free slot: the form opens with its start filled in', async () => {
-    await page.getByTestId(`calendar-column-${localDay(new Date())}`).click({ position: { x: 10, y: 16 * 44 + 5 } });
+    await page.getByTestId(`calendar-column-${appToday()}`).click({ position: { x: 10, y: 16 * 44 + 5 } });
     await page.waitForURL((url) => url.pathname === '/data/interaction/new');
     const params = new URL(page.url()).searchParams;
     expect(params.get('plannedAt')).toBe(todayAt(16).toISOString());

@@ -34,9 +34,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A fresh browser context in the given UI language, signed in through the login page. */
-export async function signIn(browser: Browser, server: UiServer, login: string, locale: 'en' | 'ru' = 'en'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+/** A fresh browser context in the given UI language (and time zone: the machine's by default), signed in through the login page. */
+export async function signIn(browser: Browser, server: UiServer, login: string, locale: 'en' | 'ru' = 'en', timezoneId?: string): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 }, ...(timezoneId ? { timezoneId } : {}) });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.goto(server.url);
