@@ -584,14 +584,10 @@ function fileContentSchema(): EntitySchema {
  */
 function metadataContentSchema(): EntitySchema {
   const table = 'sys_metadata_content';
-  return new EntitySchema({
-    name: table,
-    tableName: table,
-    properties: {
-      version: referenceProperty(table, 'version_id', 'sys_metadata_version', 'cascade', false, true),
-      content: { type: 'blob', columnType: 'bytea', fieldName: 'content', nullable: false },
-    },
-  } as never);
+  return internalTable(table, {
+    version: referenceProperty(table, 'version_id', 'sys_metadata_version', 'cascade', false, true),
+    content: { type: 'blob', columnType: 'bytea', fieldName: 'content', nullable: false },
+  });
 }
 
 /**
