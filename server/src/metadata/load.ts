@@ -2,19 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Problem } from '../errors.js';
+import { fileKindOf, type FileKind } from './file-kind.js';
 
-/** The kinds of files under metadata/, each with its own meta-schema (or format). */
-export type FileKind =
-  | 'app'
-  | 'roles'
-  | 'entity'
-  | 'automation'
-  | 'notification'
-  | 'calendar'
-  | 'report'
-  | 'template'
-  | 'templateDocx'
-  | 'workflow';
+export { fileKindOf, type FileKind };
 
 export interface MetadataFile {
   /** Relative to the metadata directory, with forward slashes. */
@@ -26,23 +16,6 @@ export interface MetadataFile {
   /** For JSON files that parsed: the value, and the syntax tree to find lines by pointer. */
   json?: unknown;
   tree?: Node;
-}
-
-const KINDS: ReadonlyArray<[RegExp, FileKind]> = [
-  [/^app\.json$/, 'app'],
-  [/^roles\.json$/, 'roles'],
-  [/^entities\/[^/]+\.json$/, 'entity'],
-  [/^automations\/[^/]+\.json$/, 'automation'],
-  [/^notifications\/[^/]+\.json$/, 'notification'],
-  [/^calendars\/[^/]+\.json$/, 'calendar'],
-  [/^reports\/[^/]+\.json$/, 'report'],
-  [/^templates\/[^/]+\.json$/, 'template'],
-  [/^templates\/[^/]+\.docx$/, 'templateDocx'],
-  [/^workflows\/[^/]+\.bpmn$/, 'workflow'],
-];
-
-export function fileKindOf(relativePath: string): FileKind | undefined {
-  return KINDS.find(([pattern]) => pattern.test(relativePath))?.[1];
 }
 
 /** Documentation and editor files that may sit in metadata/ without being metadata. */

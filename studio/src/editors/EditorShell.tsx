@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Form, Space, Spin, Typography } from 'antd';
 import { createContext, useContext, type ReactNode } from 'react';
 import { FileHistory } from '../git/FileHistory.js';
 import { useI18n } from '../i18n.js';
+import { SchemaIssuesAlert } from '../validate/SchemaIssues.js';
 import type { MetadataProblem } from '../types.js';
 import { problemsAt } from './problems.js';
 import type { MetadataFile } from './use-metadata-file.js';
@@ -55,6 +56,7 @@ export function EditorShell<T>({ file, title, testId, extra, children }: Props<T
       {file.error && <Alert type="error" showIcon title={file.error} style={{ marginBottom: 12 }} data-testid="designer-error" />}
       {file.allProblems !== null && (file.allProblems === 0 ? <Alert type="success" title={t('designer.valid')} style={{ marginBottom: 12 }} data-testid="designer-valid" /> : <Alert type="warning" title={t('designer.invalid', { count: file.allProblems })} style={{ marginBottom: 12 }} data-testid="designer-invalid" />)}
       {file.problems.length > 0 && <Alert type="warning" title={t('designer.problems')} description={<ul style={{ margin: 0 }}>{file.problems.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.message}</li>)}</ul>} style={{ marginBottom: 12 }} data-testid="designer-problems" />}
+      <SchemaIssuesAlert issues={file.schemaIssues} />
       <ProblemsContext.Provider value={file.problems}>
         <Form layout="vertical" key={file.generation} component="div">
           {children(file.value)}

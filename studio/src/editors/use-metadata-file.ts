@@ -1,10 +1,11 @@
 // Load / edit / save of one JSON metadata file, as every structured editor does it: the
 // file's etag is sent back with If-Match, and the server's problems come back with the save.
 import { App as AntApp } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError, fileUrl } from '../api.js';
 import { useI18n } from '../i18n.js';
 import type { MetadataProblem, StudioFile } from '../types.js';
+import { schemaKindOf, validateMetadata, type SchemaIssue } from '../validate/meta-validate.js';
 
 type Loaded = StudioFile & { problems: MetadataProblem[] };
 type Saved = Loaded & { valid: boolean; changed: boolean };
@@ -16,6 +17,8 @@ export interface MetadataFile<T> {
   dirty: boolean;
   /** Problems of this file (from the last load or save). */
   problems: MetadataProblem[];
+  /** The meta-schema's issues with the value in memory, checked in the browser on every change. */
+  schemaIssues: SchemaIssue[];
   /** How many problems the whole metadata had after the last save; null before one. */
   allProblems: number | null;
   error: string | null;
@@ -74,10 +77,15 @@ export function useMetadataFile<T>(path: string): MetadataFile<T> {
     }
   };
 
+  const schemaIssues = useMemo(() => {
+    const kind = schemaKindOf(path);
+    return kind && value !== null ? validateMetadata(kind, value) : [];
+  }, [path, value]);
+
   const change = (next: T) => {
     setValue(next);
     setDirty(true);
   };
 
-  return { path, value, change, dirty, problems, allProblems, error, saving, generation, load, save };
+  return { path, value, change, dirty, problems, schemaIssues, allProblems, error, saving, generation, load, save };
 }

@@ -1,11 +1,10 @@
-import { type ButtonProps, App as AntApp, Alert, Button, Col, Popconfirm, Row, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { type ButtonProps, App as AntApp, Button, Col, Popconfirm, Row, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { MetadataFileFrame } from '../files/MetadataFileFrame.js';
 import { useMetadataFile } from '../editors/use-metadata-file.js';
 import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import type { Entity, Field } from '../types.js';
-import { validateMetadata } from '../validate/meta-validate.js';
 import { DuplicateRulesEditor } from './DuplicateRulesEditor.js';
 import { FieldEditor } from './FieldEditor.js';
 import { FormDesigner } from './FormDesigner.js';
@@ -29,8 +28,8 @@ export function EntityDesigner({ name }: { name: string }) {
   const [editing, setEditing] = useState<Field | 'new' | null>(null);
   // Renaming rewrites files on the server, so it is offered only without unsaved edits.
   const [renaming, setRenaming] = useState<string | null>(null);
-  // The meta-schema, checked in the browser on every change (generated validators, no eval).
-  const issues = useMemo(() => (entity ? validateMetadata('entity', entity) : []), [entity]);
+  // The meta-schema, checked in the browser on every change (the frame lists them; controls show theirs).
+  const issues = file.schemaIssues;
 
   if (!entity) return <MetadataFileFrame path={path} title={name} file={file} testId="entity-designer" saveTestId="entity-save">{null}</MetadataFileFrame>;
   const entities = files.filter((f) => f.kind === 'entity').map((f) => f.name);
@@ -81,7 +80,6 @@ export function EntityDesigner({ name }: { name: string }) {
 
   return (
     <MetadataFileFrame path={path} title={label(entity.label, entity.name)} file={file} testId="entity-designer" saveTestId="entity-save">
-      {issues.length > 0 && <Alert type="error" showIcon title={t('designer.schemaIssues', { count: issues.length })} description={<ul style={{ margin: 0 }}>{issues.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.message}</li>)}</ul>} style={{ marginBottom: 12 }} data-testid="schema-issues" />}
       <Tabs
         key={file.generation}
         items={[

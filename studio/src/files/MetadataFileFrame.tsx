@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Space, Spin, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { FileHistory } from '../git/FileHistory.js';
 import { useI18n } from '../i18n.js';
+import { SchemaIssuesAlert } from '../validate/SchemaIssues.js';
 import type { MetadataFile } from '../editors/use-metadata-file.js';
 
 /** The frame of a form editor over one metadata file: title, save / reload / history, and what the server said. */
@@ -32,6 +33,7 @@ export function MetadataFileFrame<T>({ path, title, file, testId, saveTestId = `
           data-testid="designer-problems"
         />
       )}
+      <SchemaIssuesAlert issues={file.schemaIssues} />
       {children}
     </div>
   );

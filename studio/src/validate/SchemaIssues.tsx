@@ -1,4 +1,5 @@
-import { Typography } from 'antd';
+import { Alert, Typography } from 'antd';
+import { useI18n } from '../i18n.js';
 import { issuesAt, type SchemaIssue } from './meta-validate.js';
 
 /** The antd status of a control whose value has schema issues. */
@@ -17,4 +18,11 @@ export function SchemaIssues({ issues, pointer }: { issues: readonly SchemaIssue
       ))}
     </div>
   );
+}
+
+/** Every schema issue of the file in memory, listed above an editor's form (each editor frame shows it). */
+export function SchemaIssuesAlert({ issues }: { issues: readonly SchemaIssue[] }) {
+  const { t } = useI18n();
+  if (issues.length === 0) return null;
+  return <Alert type="error" showIcon title={t('designer.schemaIssues', { count: issues.length })} description={<ul style={{ margin: 0 }}>{issues.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.message}</li>)}</ul>} style={{ marginBottom: 12 }} data-testid="schema-issues" />;
 }

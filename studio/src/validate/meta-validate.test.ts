@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { describeError, simplifyErrors, validatorFor } from '../../../server/src/metadata/meta-schema.js';
 import type { Entity } from '../types.js';
-import { issuesAt, issuesUnder, validateMetadata } from './meta-validate.js';
+import { issuesAt, issuesUnder, schemaKindOf, validateMetadata } from './meta-validate.js';
 
 /** The studio's generated (standalone) validators against the server's ajv, on the same inputs. */
 const entitiesDir = new URL('../../../metadata/entities/', import.meta.url);
@@ -44,4 +44,20 @@ describe('in-browser meta-schema validation (generated standalone validators)', 
     expect(issuesAt(issues, '/stages/1').map((i) => i.message)).toEqual(['b']);
     expect(issuesUnder(issues, '/stages/1').map((i) => i.message)).toEqual(['a', 'b']);
   });
+});
+
+describe('schemaKindOf', () => {
+  it.each([
+    ['entities/deal.json', 'entity'],
+    ['notifications/task-overdue.json', 'notification'],
+    ['automations/deal-close-date.json', 'automation'],
+    ['calendars/tasks.json', 'calendar'],
+    ['reports/funnel.json', 'report'],
+    ['roles.json', 'roles'],
+    ['app.json', 'app'],
+    ['templates/contract.json', 'template'],
+    ['templates/contract.docx', undefined],
+    ['workflows/document-approval.bpmn', undefined],
+    ['entities/nested/deal.json', undefined],
+  ])('%s is %s', (path, kind) => expect(schemaKindOf(path)).toBe(kind));
 });

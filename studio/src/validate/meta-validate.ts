@@ -2,6 +2,7 @@
 // generated at build time from server/schema (no `new Function`, so the CSP stays
 // `script-src 'self'`), with the server's own error wording. The server still validates on
 // save, with the rules that span files (references between entities, workflows…).
+import { fileKindOf } from '../../../server/src/metadata/file-kind.js';
 import { describeError, simplifyErrors } from '../../../server/src/metadata/meta-errors.js';
 import * as generated from '../generated/meta-validators.js';
 
@@ -19,6 +20,12 @@ type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null }
 export type SchemaKind = 'entity' | 'app' | 'roles' | 'automation' | 'notification' | 'calendar' | 'report' | 'template';
 
 const validators = generated as unknown as Record<SchemaKind, Validate>;
+
+/** The meta-schema kind of a metadata file from its path, or none (workflows, docx templates). */
+export function schemaKindOf(path: string): SchemaKind | undefined {
+  const kind = fileKindOf(path);
+  return kind !== undefined && kind in validators ? (kind as SchemaKind) : undefined;
+}
 
 /** Every meta-schema error of a metadata file's JSON, or none. */
 export function validateMetadata(kind: SchemaKind, json: unknown): SchemaIssue[] {
