@@ -151,6 +151,20 @@ describe('studio entity designer', () => {
     await page.locator('[data-testid="color-preview-table"] tr[data-color="#13c2c2"]', { hasText: 'Поставка по тендеру' }).waitFor();
     expect(await row.textContent()).toContain('Tenders');
     await screenshot(page, 'studio-entity-color-preview');
+
+    // Sort keys (ordered, with directions) and grouping of another view, saved to the file.
+    await chooseOption(page, page.getByTestId('list-select'), 'by_counterparty', /\(by_counterparty\)$/);
+    await page.getByTestId('list-sort-createdAt').waitFor();
+    await chooseOption(page, page.getByTestId('list-add-sort'), 'amount', /\(amount\)$/);
+    await page.getByTestId('list-sort-dir-amount').click();
+    await page.getByTestId('list-sort-amount').getByRole('button', { name: 'Move up' }).click();
+    await chooseOption(page, page.getByTestId('list-add-group'), 'stage', /\(stage\)$/);
+    await page.getByTestId('list-group-stage').waitFor();
+    await page.getByTestId('entity-save').click();
+    await page.getByTestId('designer-valid').waitFor();
+    const view = (await readDeal()).lists.find((l) => l.name === 'by_counterparty');
+    expect(view?.sort).toBe('-amount,-createdAt');
+    expect(view?.groupBy).toEqual(['stage']);
     await context.close();
   });
 });
