@@ -101,7 +101,11 @@ describe('studio: role matrix, report and calendar editors', () => {
     await page.getByTestId('report-sort').fill('');
 
     await page.getByTestId('measure-add').click();
+    // The meta-schema is checked in the browser as the consultant types, before any save.
+    await page.getByTestId('measure-name-2').fill('Avg Amount');
+    await page.locator('[data-testid="schema-issues"]', { hasText: '/measures/2/name' }).waitFor();
     await page.getByTestId('measure-name-2').fill('avg_amount');
+    await page.getByTestId('schema-issues').waitFor({ state: 'detached' });
     await page.getByTestId('measure-label-2-en').fill('Average amount');
     await page.getByTestId('measure-label-2-ru').fill('Средняя сумма');
     await choose(page.getByTestId('measure-fn-2'), 'aver', 'average');
