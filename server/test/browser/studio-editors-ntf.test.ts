@@ -1,56 +1,31 @@
 // Issue 11, notification and automation editors: a consultant creates a notification from the
 // explorer and fills it in (date trigger, recipients, channels, templates with placeholders,
 // checked as typed), and adds an action to an automation, publishes it, and the runtime runs it.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Automation } from '../../src/generated/metadata.js';
 import { serializeMetadata } from '../../src/metadata/serialize.js';
-import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
-import { chooseOption, launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
-import { TEST_PASSWORD } from '../helpers/test-app.js';
+import { chooseOption, screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
+import { startStudio, type StudioFixture } from '../helpers/studio-fixture.js';
 
 jest.setTimeout(180_000);
 
-const STUDIO_DIST = fileURLToPath(new URL('../../../studio/dist/', import.meta.url));
-let repo: string;
+let studio: StudioFixture;
 let dir: string;
 let server: UiServer;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(STUDIO_DIST, 'index.html'))) throw new Error('The studio is not built; run npm run build --workspace studio');
-  repo = await mkdtemp(path.join(tmpdir(), 'cardo-studio-ntf-'));
-  dir = path.join(repo, 'metadata');
-  await cp(APP_METADATA_DIR, dir, { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '.');
-  git('-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', 'commit', '--quiet', '-m', 'initial');
-  server = await startUiServer({ model: await loadTestModel(dir), env: { CARDO_METADATA_DIR: dir, CARDO_STUDIO_DIR: STUDIO_DIST } });
-  await server.login('consult', ['consultant']);
-  await server.login('admin', ['administrator']);
-  browser = await launchBrowser();
-  const context = await browser.newContext({ locale: 'en', viewport: { width: 1440, height: 1000 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${server.url}/studio`);
-  await page.getByTestId('login-name').fill('consult');
-  await page.getByTestId('login-password').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
+  studio = await startStudio('ntf', { consult: ['consultant'], admin: ['administrator'] });
+  ({ dir, server } = studio);
+  page = await studioSignIn(studio.browser, server, 'consult', { width: 1440, height: 1000 });
   await page.getByTestId('current-user').waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (repo) await rm(repo, { recursive: true, force: true });
+  await studio?.close();
 });
 
 

@@ -1,25 +1,20 @@
 // Issue 11, entity designer: stages, duplicate rules, form tabs with a live preview, and the
 // meta-schema checked in the browser as the consultant types; published, the runtime card
 // shows the new tab.
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Entity } from '../../src/generated/metadata.js';
-import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
-import { chooseOption, launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
-import { TEST_PASSWORD } from '../helpers/test-app.js';
+import { chooseOption, screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
+import { startStudio, type StudioFixture } from '../helpers/studio-fixture.js';
 
 jest.setTimeout(180_000);
 
-const STUDIO_DIST = fileURLToPath(new URL('../../../studio/dist/', import.meta.url));
 const FILE = 'entities/deal.json';
+let studio: StudioFixture;
 let dir: string;
 let server: UiServer;
-let browser: Browser;
 let page: Page;
 
 
@@ -29,19 +24,12 @@ const numberInput = (testId: string) => page.getByTestId(testId).locator('xpath=
 const readDeal = async () => JSON.parse(await readFile(path.join(dir, FILE), 'utf8')) as Entity;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(STUDIO_DIST, 'index.html'))) throw new Error('The studio is not built; run npm run build --workspace studio');
-  dir = await mkdtemp(path.join(tmpdir(), 'cardo-studio-entity-'));
-  await cp(APP_METADATA_DIR, dir, { recursive: true });
-  server = await startUiServer({ model: await loadTestModel(dir), env: { CARDO_METADATA_DIR: dir, CARDO_STUDIO_DIR: STUDIO_DIST } });
-  await server.login('consult', ['consultant']);
-  await server.login('admin', ['administrator']);
-  browser = await launchBrowser();
+  studio = await startStudio('entity', { consult: ['consultant'], admin: ['administrator'] });
+  ({ dir, server } = studio);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('studio entity designer', () => {
@@ -49,13 +37,7 @@ describe('studio entity designer', () => {
     const original = await readDeal();
     const stageCount = original.stages?.length ?? 0;
     const tabCount = original.form.tabs.length;
-    const context = await browser.newContext({ locale: 'en', viewport: { width: 1600, height: 1000 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${server.url}/studio`);
-    await page.getByTestId('login-name').fill('consult');
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
+    page = await studioSignIn(studio.browser, server, 'consult');
     await page.getByTestId(`explorer-${FILE}`).click();
     await page.getByTestId('entity-designer').waitFor();
 
@@ -165,6 +147,6 @@ describe('studio entity designer', () => {
     const view = (await readDeal()).lists.find((l) => l.name === 'by_counterparty');
     expect(view?.sort).toBe('-amount,-createdAt');
     expect(view?.groupBy).toEqual(['stage']);
-    await context.close();
+    await page.context().close();
   });
 });

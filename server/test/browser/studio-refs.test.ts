@@ -1,48 +1,30 @@
 // Issue 11: rename with references updated, delete refused while referenced, template upload.
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { loadTestModel } from '../helpers/app-db.js';
-import { launchBrowser, screenshot, startUiServer, type UiServer } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
 import { docx } from '../helpers/metadata-fixture.js';
-import { metadataRepo, type MetadataRepo } from '../helpers/metadata-repo.js';
-import { TEST_PASSWORD } from '../helpers/test-app.js';
+import { startStudio, type StudioFixture } from '../helpers/studio-fixture.js';
 
 jest.setTimeout(120_000);
 
-const STUDIO_DIST = fileURLToPath(new URL('../../../studio/dist/', import.meta.url));
-let repo: MetadataRepo;
+let studio: StudioFixture;
 let dir: string;
 let server: UiServer;
-let browser: Browser;
 let page: Page;
 
-const gitIn = (...args: string[]) => repo.git(...args);
+const gitIn = (...args: string[]) => studio.git(...args);
 
 beforeAll(async () => {
-  if (!existsSync(path.join(STUDIO_DIST, 'index.html'))) throw new Error('The studio is not built; run npm run build --workspace studio');
-  repo = await metadataRepo('cardo-studio-refs-ui-');
-  dir = repo.dir;
-  server = await startUiServer({ model: await loadTestModel(dir), env: { CARDO_METADATA_DIR: dir, CARDO_STUDIO_DIR: STUDIO_DIST } });
-  await server.login('consult', ['consultant']);
-  browser = await launchBrowser();
-  const context = await browser.newContext({ locale: 'en', viewport: { width: 1440, height: 900 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${server.url}/studio`);
-  await page.getByTestId('login-name').fill('consult');
-  await page.getByTestId('login-password').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
+  studio = await startStudio('refs-ui', { consult: ['consultant'] });
+  ({ dir, server } = studio);
+  page = await studioSignIn(studio.browser, server, 'consult', { width: 1440, height: 900 });
   await page.getByTestId('explorer').waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await repo?.remove();
+  await studio?.close();
 });
 
 describe('studio references', () => {
@@ -83,7 +65,7 @@ describe('studio references', () => {
   });
 
   it('uploads a template and shows its unknown placeholders', async () => {
-    const upload = path.join(repo.repo, 'upload.docx');
+    const upload = path.join(studio.repo, 'upload.docx');
     await writeFile(upload, docx(['Act {{number}}', 'Signed by {{noSuchField}}']));
     await page.getByTestId('explorer').getByText(/^Templates \(/).click();
     await page.getByTestId('explorer-templates/act.docx').click();

@@ -1,54 +1,36 @@
 // Issue 11, first slice: a consultant designs a field in the studio, plans and publishes it,
 // and the running application shows it without a restart; git shows exactly that change.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { serializeMetadata } from '../../src/metadata/serialize.js';
-import { APP_METADATA_DIR, loadTestModel } from '../helpers/app-db.js';
-import { chooseOption, launchBrowser, screenshot, startUiServer, studioSignIn, type UiServer } from '../helpers/browser.js';
+import { chooseOption, screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
+import { startStudio, type StudioFixture } from '../helpers/studio-fixture.js';
 
 jest.setTimeout(120_000);
 
-const STUDIO_DIST = fileURLToPath(new URL('../../../studio/dist/', import.meta.url));
 const FILE = 'entities/counterparty.json';
-let repo: string;
+let studio: StudioFixture;
 let dir: string;
 let original: string;
 let server: UiServer;
-let browser: Browser;
 let page: Page;
 
-const gitIn = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+const gitIn = (...args: string[]) => studio.git(...args);
 
 // The screenshots of this test were taken at 1440 × 900.
-const signIn = (login: string) => studioSignIn(browser, server, login, { width: 1440, height: 900 });
+const signIn = (login: string) => studioSignIn(studio.browser, server, login, { width: 1440, height: 900 });
 const choose = (select: Locator, text: string, option?: string | RegExp) => chooseOption(page, select, text, option);
 
 beforeAll(async () => {
-  if (!existsSync(path.join(STUDIO_DIST, 'index.html'))) throw new Error('The studio is not built; run npm run build --workspace studio');
-  repo = await mkdtemp(path.join(tmpdir(), 'cardo-studio-ui-'));
-  dir = path.join(repo, 'metadata');
-  await cp(APP_METADATA_DIR, dir, { recursive: true });
-  gitIn('init', '--quiet', '--initial-branch=main');
-  gitIn('add', '.');
-  gitIn('-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', 'commit', '--quiet', '-m', 'initial');
+  studio = await startStudio('ui', { consult: ['consultant'], seller: ['sales_manager'], admin: ['administrator'] });
+  ({ dir, server } = studio);
   original = await readFile(path.join(dir, FILE), 'utf8');
-  server = await startUiServer({ model: await loadTestModel(dir), env: { CARDO_METADATA_DIR: dir, CARDO_STUDIO_DIR: STUDIO_DIST } });
-  await server.login('consult', ['consultant']);
-  await server.login('seller', ['sales_manager']);
-  await server.login('admin', ['administrator']);
-  browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (repo) await rm(repo, { recursive: true, force: true });
+  await studio?.close();
 });
 
 describe('studio', () => {
