@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, signIn, startUiServer, type UiServer } from '../helpers/browser.js';
+import { chooseOption, launchBrowser, screenshot, signIn, startUiServer, type UiServer } from '../helpers/browser.js';
 
 jest.setTimeout(60_000);
 
@@ -19,13 +19,11 @@ async function create(entity: string, payload: Json): Promise<Json> {
   return r.json();
 }
 
-/** Picks an option of the antd Select carrying the test id. */
-async function choose(testId: string, option: string, search = false): Promise<void> {
-  await page.getByTestId(testId).click();
-  // Long lists are virtual: type to bring the option into view where the select searches.
-  if (search) await page.keyboard.type(option);
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
-}
+/**
+ * Picks an option (its text contains `option`) of the antd Select carrying the test id; long
+ * lists are virtual, so where the select searches the option is typed to bring it into view.
+ */
+const choose = (testId: string, option: string, search = false): Promise<void> => chooseOption(page, page.getByTestId(testId), search ? option : '', new RegExp(option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'));
 
 /** Polls until the value equals the expected one (the UI answers asynchronously); returns the last value. */
 async function eventually<T>(read: () => Promise<T>, expected: T, timeout = 10_000): Promise<T> {
