@@ -364,15 +364,22 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
     if (JSON.stringify(changes) !== expected) await query(tx, 'UPDATE sys_audit SET changes = $2 WHERE id = $1', [auditId, JSON.stringify(changes)]);
   }
 
-  /** The five rule queries as one statement, in the runtime's order; a 409 on a block match or an unconfirmed warn. */
-  async function checkDuplicates(tx, values, exceptId, confirmed) {
-    const keys = RULES.map(([, field, normalize]) => normalize(values[field]));
+  /**
+   * The five rule queries as one statement, in the runtime's order; a 409 on a block match or an
+   * unconfirmed warn. On an update (`stored`: the row) a rule whose key is unchanged is skipped,
+   * neither queried nor rewritten. Returns [column, key] of the rules to write.
+   */
+  async function checkDuplicates(tx, values, exceptId, confirmed, stored) {
+    const keys = RULES.map(([column, field, normalize]) => {
+      const key = normalize(values[field]);
+      return stored && key === (stored[column] ?? null) ? undefined : key;
+    });
     const params = [exceptId];
     const branches = [];
     const used = [];
     for (let i = 0; i < RULES.length; i++) {
       const [column, , , , threshold] = RULES[i];
-      if (keys[i] === null) continue;
+      if (keys[i] === null || keys[i] === undefined) continue;
       params.push(keys[i]);
       const n = used.push(i) - 1;
       const value = `$${params.length}`;
@@ -392,7 +399,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       }
     }
     if (matches.some((m) => m.action === 'block' || !confirmed)) throw new HttpError(409, 'Duplicate.', { duplicates: matches });
-    return RULES.map(([column], i) => [column, keys[i]]);
+    return RULES.map(([column], i) => [column, keys[i]]).filter(([, key]) => key !== undefined);
   }
 
   app.post('/api/data/counterparty', { schema: { body: createBody, response: { 201: recordSchema } } }, async (request, reply) => {
@@ -450,7 +457,7 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       const changed = Object.fromEntries(WRITABLE.filter((f) => Object.hasOwn(request.body, f)).map((f) => [f, request.body[f]]));
       if (Object.hasOwn(changed, 'owner') && ownerReadOnly(org.roles)) throw new HttpError(403, 'You may not change owner.');
       if (Object.hasOwn(changed, 'owner') && changed.owner !== before.owner && !reaches(ownersFor(org, 'update'), changed.owner)) throw new HttpError(403, 'You may not give this counterparty away.');
-      const keys = await checkDuplicates(tx, { ...before, ...changed }, id, request.query.confirm === 'duplicates');
+      const keys = await checkDuplicates(tx, { ...before, ...changed }, id, request.query.confirm === 'duplicates', rows[0]);
       const sets = ['updated_at = $1', 'updated_by = $2', 'version = version + 1'];
       const params = [now, request.user.id];
       for (const [f, value] of Object.entries(changed)) {
