@@ -14,7 +14,9 @@ import { MESSAGES } from './messages.js';
 import { NotificationEditor } from './notification/NotificationEditor.js';
 import { PublishPage } from './publish/PublishPage.js';
 import { TemplatePage } from './refs/TemplatePage.js';
-import { CalendarRoute, ReportRoute, RolesEditor } from './editors/routes.js';
+import { CalendarEditor } from './calendar/CalendarEditor.js';
+import { ReportEditor } from './report/ReportEditor.js';
+import { RolesEditor } from './roles/RolesEditor.js';
 import { SessionProvider, useSession } from './session.js';
 
 function Header() {
@@ -57,7 +59,7 @@ function EntityRoute() {
 }
 
 /** An editor of one named file, remounted when the name changes. */
-function NamedRoute({ editor: Editor }: { editor: typeof NotificationEditor }) {
+function NamedRoute({ editor: Editor }: { editor: (props: { name: string }) => React.ReactNode }) {
   const { name = '' } = useParams();
   return <Editor key={name} name={name} />;
 }
@@ -94,8 +96,8 @@ function Studio() {
             <Route path="workflows/:name" element={<WorkflowRoute />} />
             <Route path="notifications/:name" element={<NamedRoute editor={NotificationEditor} />} />
             <Route path="automations/:name" element={<NamedRoute editor={AutomationEditor} />} />
-            <Route path="calendars/:name" element={<CalendarRoute />} />
-            <Route path="reports/:name" element={<ReportRoute />} />
+            <Route path="calendars/:name" element={<NamedRoute editor={CalendarEditor} />} />
+            <Route path="reports/:name" element={<NamedRoute editor={ReportEditor} />} />
             <Route path="roles" element={<RolesEditor />} />
             <Route path="files/*" element={<FileRoute />} />
             <Route path="templates/:name" element={<NamedRoute editor={TemplatePage} />} />

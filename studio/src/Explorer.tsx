@@ -27,13 +27,15 @@ const NEW_FILE: Readonly<Record<string, NewFileKind>> = { workflow: NEW_WORKFLOW
 /** Groups whose "New …" opens the calendar / report dialog (a report also asks for its type). */
 const NEW_EDITOR_FILE = { calendar: 'new-calendar', report: 'new-report' } as const;
 
+/** Kinds with a form editor at `/<kind>s/<name>`. */
+const EDITOR_KINDS: ReadonlySet<StudioFileEntry['kind']> = new Set(['notification', 'automation', 'calendar', 'report']);
+
 /** Where a file opens: entities in the designer, workflows in the modeler, notifications, automations, calendars, reports and roles in their editors, .docx templates in the upload page, every other text file in the file editor. */
 export function routeOf(file: StudioFileEntry): string {
   if (file.kind === 'entity') return `/entities/${file.name}`;
   if (file.kind === 'workflow') return `/workflows/${encodeURIComponent(file.name)}`;
   if (file.kind === 'templateDocx') return `/templates/${encodeURIComponent(file.name)}`;
-  if (file.kind === 'notification' || file.kind === 'automation') return `/${file.kind}s/${encodeURIComponent(file.name)}`;
-  if (file.kind === 'calendar' || file.kind === 'report') return `/${file.kind}s/${encodeURIComponent(file.name)}`;
+  if (EDITOR_KINDS.has(file.kind)) return `/${file.kind}s/${encodeURIComponent(file.name)}`;
   if (file.kind === 'roles') return '/roles';
   return `/files/${file.path}`;
 }

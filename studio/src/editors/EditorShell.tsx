@@ -1,8 +1,6 @@
-import { Alert, Badge, Button, Form, Space, Spin, Typography } from 'antd';
+import { Form } from 'antd';
 import { createContext, useContext, type ReactNode } from 'react';
-import { FileHistory } from '../git/FileHistory.js';
-import { useI18n } from '../i18n.js';
-import { SchemaIssuesAlert } from '../validate/SchemaIssues.js';
+import { MetadataFileFrame } from '../files/MetadataFileFrame.js';
 import type { MetadataProblem } from '../types.js';
 import { problemsAt } from './problems.js';
 import type { MetadataFile } from './use-metadata-file.js';
@@ -35,33 +33,17 @@ interface Props<T> {
   children: (value: T) => ReactNode;
 }
 
-/** Header (save, reload, history), the save's verdict, and the file's problems (also shown at their controls). */
+/** The file's frame (header, verdict, problems) with the problems also shown at their controls (`At`). */
 export function EditorShell<T>({ file, title, testId, extra, children }: Props<T>) {
-  const { t } = useI18n();
-  if (file.value === null) return file.error ? <Alert type="error" title={file.error} action={<Button onClick={() => void file.load()}>{t('common.retry')}</Button>} /> : <Spin />;
   return (
-    <div data-testid={testId}>
-      <Space style={{ marginBottom: 12 }} wrap>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {title} <Typography.Text type="secondary">{file.path}</Typography.Text>
-        </Typography.Title>
-        {file.dirty && <Badge status="warning" text={t('common.unsaved')} />}
-        <Button type="primary" onClick={() => void file.save()} loading={file.saving} disabled={!file.dirty} data-testid="editor-save">
-          {t('common.save')}
-        </Button>
-        <Button onClick={() => void file.load()}>{t('common.reload')}</Button>
-        <FileHistory path={file.path} />
-        {extra}
-      </Space>
-      {file.error && <Alert type="error" showIcon title={file.error} style={{ marginBottom: 12 }} data-testid="designer-error" />}
-      {file.allProblems !== null && (file.allProblems === 0 ? <Alert type="success" title={t('designer.valid')} style={{ marginBottom: 12 }} data-testid="designer-valid" /> : <Alert type="warning" title={t('designer.invalid', { count: file.allProblems })} style={{ marginBottom: 12 }} data-testid="designer-invalid" />)}
-      {file.problems.length > 0 && <Alert type="warning" title={t('designer.problems')} description={<ul style={{ margin: 0 }}>{file.problems.map((p, i) => <li key={i}><code>{p.pointer}</code> {p.message}</li>)}</ul>} style={{ marginBottom: 12 }} data-testid="designer-problems" />}
-      <SchemaIssuesAlert issues={file.schemaIssues} />
-      <ProblemsContext.Provider value={file.problems}>
-        <Form layout="vertical" key={file.generation} component="div">
-          {children(file.value)}
-        </Form>
-      </ProblemsContext.Provider>
-    </div>
+    <MetadataFileFrame path={file.path} title={title} file={file} testId={testId} saveTestId="editor-save" extra={extra}>
+      {file.value !== null && (
+        <ProblemsContext.Provider value={file.problems}>
+          <Form layout="vertical" key={file.generation} component="div">
+            {children(file.value)}
+          </Form>
+        </ProblemsContext.Provider>
+      )}
+    </MetadataFileFrame>
   );
 }

@@ -6,7 +6,7 @@ import { SchemaIssuesAlert } from '../validate/SchemaIssues.js';
 import type { MetadataFile } from '../editors/use-metadata-file.js';
 
 /** The frame of a form editor over one metadata file: title, save / reload / history, and what the server said. */
-export function MetadataFileFrame<T>({ path, title, file, testId, saveTestId = `${testId}-save`, children }: { path: string; title: ReactNode; file: MetadataFile<T>; testId: string; saveTestId?: string; children: ReactNode }) {
+export function MetadataFileFrame<T>({ path, title, file, testId, saveTestId = `${testId}-save`, extra, children }: { path: string; title: ReactNode; file: MetadataFile<T>; testId: string; saveTestId?: string; extra?: ReactNode; children: ReactNode }) {
   const { t } = useI18n();
   if (file.value === null) return file.error ? <Alert type="error" title={file.error} action={<Button onClick={() => void file.load()}>{t('common.retry')}</Button>} /> : <Spin />;
   return (
@@ -21,6 +21,7 @@ export function MetadataFileFrame<T>({ path, title, file, testId, saveTestId = `
         </Button>
         <Button onClick={() => void file.load()}>{t('common.reload')}</Button>
         <FileHistory path={path} />
+        {extra}
       </Space>
       {file.error && <Alert type="error" showIcon title={file.error} style={{ marginBottom: 12 }} data-testid="designer-error" />}
       {file.allProblems !== null && (file.allProblems === 0 ? <Alert type="success" title={t('designer.valid')} style={{ marginBottom: 12 }} data-testid="designer-valid" /> : <Alert type="warning" title={t('designer.invalid', { count: file.allProblems })} style={{ marginBottom: 12 }} data-testid="designer-invalid" />)}
