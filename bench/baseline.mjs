@@ -334,7 +334,14 @@ export async function buildBaseline({ databaseUrl = DEFAULT_DATABASE_URL, logger
       const plan = (await query(pool, `EXPLAIN (FORMAT JSON) SELECT 1 FROM "counterparty" AS "t"${whereSql}`, countParams)).rows[0]['QUERY PLAN'];
       return { total: Math.max(Math.round(plan[0].Plan['Plan Rows']), EXACT_TOTAL_LIMIT + 1), totalEstimated: true };
     };
-    const [page, counted] = await Promise.all([query(pool, pageSql, params), total()]);
+    // A quick search counts first: few matches (an exact total) take the ids from the trigram
+    // indexes before sorting, as the runtime does (its fewMatchesSql).
+    const fewMatchesSql = `WITH matching AS MATERIALIZED (SELECT "t"."id" FROM "counterparty" AS "t"${whereSql}) SELECT ${SELECT_COLUMNS}, CASE ${whens.join(' ')} END AS "$color" FROM "counterparty" AS "t" WHERE "t"."id" IN (SELECT "id" FROM matching) ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`;
+    const searched = async () => {
+      const counted = await total();
+      return [await query(pool, counted.totalEstimated ? pageSql : fewMatchesSql, params), counted];
+    };
+    const [page, counted] = q.q !== undefined ? await searched() : await Promise.all([query(pool, pageSql, params), total()]);
     for (const row of page.rows) {
       const rule = COLOR_RULES[row.$color];
       if (!rule) delete row.$color;

@@ -32,6 +32,18 @@ describe('indexes for list filters through a reference', () => {
   });
 });
 
+describe('indexes a composite already covers', () => {
+  it('gives a reference no index of its own when a composite index starts with it', async () => {
+    const model = await loadTestModel();
+    const names = (entity: string) => entityIndexes(model.entities.get(entity) as EntityModel).map((s) => s.name);
+    // counterparty's list views give (owner, brand, id): owner alone is answered from it.
+    expect(names('counterparty')).toContain('counterparty_owner__brand__id_idx');
+    expect(names('counterparty')).not.toContain('counterparty_owner_idx');
+    // A reference no composite starts with keeps its index (deal → counterparty).
+    expect(names('deal')).toContain('deal_counterparty_idx');
+  });
+});
+
 describe('indexes for what is read per record', () => {
   it.each(['sys_audit', 'sys_task', 'sys_notification', 'sys_file'])('gives %s a (record entity, record id, created at) index, so a history is not a table scan', async (name) => {
     const model = await loadTestModel();

@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The compiled model this request is served with (taken once, when it starts). */
     model: CompiledModel;
+    /** Whether the request still counts as in flight on its model (ModelHolder.enter/leave). */
+    holdsModel: boolean;
     /** The authenticated caller; null on public routes. */
     user: SessionUser | null;
   }
@@ -132,15 +134,25 @@ export async function buildApp(deps: AppDeps, routes: readonly RoutePlugin[], op
     }
   });
   app.decorateRequest('model', null as unknown as CompiledModel);
+  app.decorateRequest('holdsModel', false);
   app.decorateRequest('user', null);
   app.decorate('recordHooks', [] as RecordWriteHook[]);
   app.addHook('onRequest', async (request) => {
-    request.model = deps.models.current;
+    request.model = await deps.models.enter();
+    request.holdsModel = true;
     const query = request.url.indexOf('?');
     if (query >= 0 && request.url.length - query - 1 > QUERY_LIMIT) throw new CardoError('CARDO_ERR_API_URI_TOO_LONG', `The query string is over ${QUERY_LIMIT} bytes.`);
     assertStorableText(request.query, '/query');
     assertStorableText(request.params, '/params');
   });
+  // Answered or abandoned, the request no longer holds its model (a paused apply waits for it).
+  const leaveModel = async (request: FastifyRequest) => {
+    if (!request.holdsModel) return;
+    request.holdsModel = false;
+    deps.models.leave();
+  };
+  app.addHook('onResponse', leaveModel);
+  app.addHook('onRequestAbort', leaveModel);
   // onSend also runs for answers made by the error and not-found handlers.
   app.addHook('onSend', async (request, reply, payload) => {
     securityHeaders(request, reply);

@@ -57,7 +57,12 @@ export interface SyncResult {
   scheduled: number;
   cancelled: number;
   missed: number;
+  /** A sweep's batch was full: the next one starts after this record id. */
+  next?: string;
 }
+
+/** Records a sweep examines per transaction, so a table of millions is never read into memory at once. */
+export const SWEEP_BATCH = 2000;
 
 const SCHEDULE_COLUMNS = 'id::text AS id, record_id::text AS record_id, source_at, due_at, status, job_id::text AS job_id';
 
@@ -66,7 +71,7 @@ export async function syncRule(
   tx: Db,
   model: CompiledModel,
   rule: NotificationRule,
-  filter: { ids: readonly string[] } | { since: Date | null },
+  filter: { ids: readonly string[] } | { since: Date | null; after?: string | undefined },
   now: Date,
   scheduler: DueScheduler | undefined,
 ): Promise<SyncResult> {
@@ -78,14 +83,25 @@ export async function syncRule(
   const cond = rule.def.when ? compileCondition(rule.def.when, entity, model, { me: null, now }, params) : { where: 'TRUE', joins: [] };
   const col = qualified('t', field.column);
   const source = field.type === 'date' ? `((${col} + time '${DATE_HOUR}') AT TIME ZONE ${params.add(timeZoneOf(model.app))})` : col;
-  let where: string;
-  if ('ids' in filter) where = `t.id = ANY(${params.add(filter.ids)}::uuid[])`;
-  else if (filter.since) where = `t.updated_at >= ${params.add(filter.since.toISOString())}`;
-  else where = 'TRUE';
-  const candidates = await tx.query<{ id: string; source_at: string | null; holds: boolean | null }>(
-    `SELECT t.id::text AS id, ${source} AS source_at, (${cond.where}) AS holds FROM ${quoteIdent(entity.table)} AS t ${cond.joins.map((j) => j.sql).join(' ')} WHERE ${where}`,
-    params.values,
-  );
+  const from = `${quoteIdent(entity.table)} AS t ${cond.joins.map((j) => j.sql).join(' ')}`;
+  let sql: string;
+  if ('ids' in filter) sql = `SELECT t.id::text AS id, ${source} AS source_at, (${cond.where}) AS holds FROM ${from} WHERE t.id = ANY(${params.add(filter.ids)}::uuid[])`;
+  else {
+    // A sweep reads only the records the loop below would act on — an occurrence to schedule
+    // that is not already scheduled, sent or missed for the same date, or a scheduled one whose
+    // date or condition went away — in batches by id.
+    const active = `(COALESCE((${cond.where}), false) AND ${source} IS NOT NULL)`;
+    const terms = [
+      `((${active} AND (sched.id IS NULL OR sched.source_at IS DISTINCT FROM ${source} OR sched.status NOT IN ('scheduled', 'sent', 'missed'))) OR (sched.status = 'scheduled' AND NOT ${active}))`,
+    ];
+    if (filter.since) terms.push(`t.updated_at >= ${params.add(filter.since.toISOString())}`);
+    if (filter.after) terms.push(`t.id > ${params.add(filter.after)}::uuid`);
+    sql = `SELECT t.id::text AS id, ${source} AS source_at, (${cond.where}) AS holds FROM ${from}
+             LEFT JOIN ntf_schedule AS sched ON sched.rule = ${params.add(rule.name)} AND sched.record_id = t.id
+            WHERE ${terms.join(' AND ')} ORDER BY t.id LIMIT ${SWEEP_BATCH}`;
+  }
+  const candidates = await tx.query<{ id: string; source_at: string | null; holds: boolean | null }>(sql, params.values);
+  if (!('ids' in filter) && candidates.length === SWEEP_BATCH) result.next = candidates[candidates.length - 1]?.id;
   const byRecord = new Map(candidates.map((c) => [c.id, c]));
   // Records asked for by id that are gone: their occurrence is cancelled.
   const ids = 'ids' in filter ? [...filter.ids] : candidates.map((c) => c.id);

@@ -12,6 +12,12 @@ export interface ApplyOptions {
   allowDestructive?: boolean;
   /** The user applying, recorded as the version's creator; null or unset for the CLI or the system. */
   actor?: string | null;
+  /**
+   * Called, inside the apply's transaction, before a destructive plan's statements run: a
+   * running server holds its requests there until no request reads the old model
+   * (ModelHolder.pause), so none of them meets a dropped column.
+   */
+  beforeDestructive?: () => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -53,6 +59,7 @@ export async function applyMigration(target: PlanTarget, model: CompiledModel, o
       await tx.query(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
       const plan = await planWithOrm(orm, { ...target, db: tx });
       if (plan.destructive.length > 0 && !options.allowDestructive) throw destructiveError(plan);
+      if (plan.destructive.length > 0) await options.beforeDestructive?.();
       await runStatements(tx, plan.sql);
       const recorded = (await currentVersion(tx, target.schema)) !== model.hash;
       if (recorded) await recordVersion(tx, target.schema, model, plan, options.actor ?? null);

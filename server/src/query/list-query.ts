@@ -45,6 +45,14 @@ export interface ListQuery {
   estimateSql: string;
   /** The parameters of countSql and estimateSql (a prefix of `params`). */
   countParams: unknown[];
+  /**
+   * With a quick search `q`, the page for few matches (the count is exact): the matching ids
+   * first, then those rows sorted. The planner cannot estimate `ILIKE '%…%'` and guesses a few
+   * hundred matches, so for a rare word it walks the sort index filtering every row of the
+   * table (20 s at a million rows); taking the ids from the trigram indexes first bounds the
+   * page by the count. Many matches (an estimated total) keep `sql`: the walk then stops early.
+   */
+  fewMatchesSql?: string;
   /** The view's color rules; "$color" holds an index into them. */
   colorRules: readonly ColorRule[];
   limit: number;
@@ -160,9 +168,14 @@ export function buildListQuery(model: CompiledModel, entity: EntityModel, params
     columns.push(`CASE ${whens.join(' ')} END AS ${ident(COLOR_COLUMN)}`);
   }
   const order = orderBy(model, entity, params, joins);
+  const page = `ORDER BY ${order} LIMIT ${sqlInteger(params.limit)} OFFSET ${sqlInteger(params.offset)}`;
+  const id = qualified(ROOT_ALIAS, 'id');
 
   return {
-    sql: `SELECT ${columns.join(', ')} ${fromClause(entity, joins)}${whereClause} ORDER BY ${order} LIMIT ${sqlInteger(params.limit)} OFFSET ${sqlInteger(params.offset)}`,
+    sql: `SELECT ${columns.join(', ')} ${fromClause(entity, joins)}${whereClause} ${page}`,
+    ...(params.q !== undefined && {
+      fewMatchesSql: `WITH matching AS MATERIALIZED (SELECT ${id} ${matching}) SELECT ${columns.join(', ')} ${fromClause(entity, joins)} WHERE ${id} IN (SELECT "id" FROM matching) ${page}`,
+    }),
     params: sqlParams.values,
     countSql: `SELECT count(*)::int AS n FROM (SELECT 1 ${matching} LIMIT ${sqlInteger((options.countLimit ?? EXACT_TOTAL_LIMIT) + 1)}) AS matching`,
     estimateSql: `EXPLAIN (FORMAT JSON) SELECT 1 ${matching}`,
@@ -216,7 +229,11 @@ export async function executeList(db: Db, model: CompiledModel, entity: EntityMo
   const query = buildListQuery(model, entity, params, ctx, options);
   let rows: Array<Record<string, unknown>>;
   let total: Pick<ListResult, 'total' | 'totalEstimated'>;
-  if (db.kind === 'postgres') {
+  if (query.fewMatchesSql !== undefined) {
+    // A quick search: the count says which page query is bounded (see fewMatchesSql).
+    total = await countTotal(db, query);
+    rows = await db.query(total.totalEstimated ? query.sql : query.fewMatchesSql, query.params);
+  } else if (db.kind === 'postgres') {
     // A pool: the page and the count run on two connections at once.
     [rows, total] = await Promise.all([db.query(query.sql, query.params), countTotal(db, query)]);
   } else {

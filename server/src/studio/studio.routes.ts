@@ -194,8 +194,16 @@ export const studioRoutes: RoutePlugin = async (app, { models, config, target })
       throw new CardoError('CARDO_ERR_API_VALIDATION', 'The body is {allowDestructive?: boolean}.', { errors: [{ path: '', message: 'Only allowDestructive (boolean) is accepted.' }] });
     }
     const model = await load();
-    const { plan, applied } = await applyMigration(target, model, { allowDestructive: body.allowDestructive === true, actor: request.user?.id ?? null });
-    models.swap(model);
-    return { hash: model.hash, applied, changes: plan.changes };
+    // A destructive change waits for the requests on the old model and holds new ones until
+    // the new model is in: a request never reads a column that is being dropped.
+    let resume: (() => void) | undefined;
+    try {
+      const beforeDestructive = async () => void (resume = await models.pause());
+      const { plan, applied } = await applyMigration(target, model, { allowDestructive: body.allowDestructive === true, actor: request.user?.id ?? null, beforeDestructive });
+      models.swap(model);
+      return { hash: model.hash, applied, changes: plan.changes };
+    } finally {
+      resume?.();
+    }
   });
 };
