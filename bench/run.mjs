@@ -195,6 +195,14 @@ async function main() {
   let explain;
   let raw;
   let nextIndex = marker.nextIndex;
+  // Interrupted, the run still records the generator indexes its creates used (a later --reuse
+  // run creating them again would meet its own duplicates).
+  const interrupted = async () => {
+    await Promise.all([runtime.stop(), baseline.stop()]).catch(() => undefined);
+    await writeMarker(url, { ...marker, nextIndex }).catch(() => undefined);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     const token = await loginHttp(runtime.url);
     const model = await loadCompiledModel();

@@ -398,6 +398,14 @@ describe.each<[string, (model: CompiledModel) => Promise<Backend>]>([
     const exactlyAtLimit = await list({ view: 'bare', limit: '1', filter: JSON.stringify({ qty: { $gt: 50 }, name: { $startsWith: 'bulk-' } }) });
     expect(exactlyAtLimit).toMatchObject({ total: EXACT_TOTAL_LIMIT });
     expect(exactlyAtLimit.totalEstimated).toBeUndefined();
+    // q: few matches take the matching ids first, many take the sorted walk — the same page either way.
+    const qtys = (r: { items: ApiRecord[] }) => r.items.map((item) => item.qty);
+    const few = await list({ view: 'bare', q: 'bulk-1', sort: '-qty', limit: '3', offset: '1' });
+    expect(few).toMatchObject({ total: 1 + 10 + 100 + 1000 + 51 });
+    expect(qtys(few)).toEqual([10049, 10048, 10047]);
+    const many = await list({ view: 'bare', q: 'bulk-', sort: '-qty', limit: '3', offset: '1' });
+    expect(many.totalEstimated).toBe(true);
+    expect(qtys(many)).toEqual([10049, 10048, 10047]);
     await db.query(`DELETE FROM probe WHERE name LIKE 'bulk-%'`);
   }, 120_000);
 });

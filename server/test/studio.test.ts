@@ -78,7 +78,11 @@ describe('studio plan and apply', () => {
     const still = await appDb.db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'counterparty' AND column_name = 'loyalty_card'`, [appDb.schema]);
     expect(still).toHaveLength(1);
     expect(models.current.entities.get('counterparty')?.field.has('loyaltyCard')).toBe(true);
-    const allowed = await as('consult', 'POST', '/api/studio/apply', { allowDestructive: true });
+    // Dropped under load: the lists read the column until the model without it is in, and
+    // none of them meets the column gone (the apply holds requests until they are done).
+    const load = Array.from({ length: 40 }, () => as('admin', 'GET', '/api/data/counterparty?limit=5'));
+    const [allowed, ...results] = await Promise.all([as('consult', 'POST', '/api/studio/apply', { allowDestructive: true }), ...load]);
+    expect(results.map((r) => r.statusCode).filter((s) => s >= 400)).toEqual([]);
     expect(allowed.statusCode).toBe(200);
     expect(models.current.entities.get('counterparty')?.field.has('loyaltyCard')).toBe(false);
   }, 60_000);

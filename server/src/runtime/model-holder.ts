@@ -60,7 +60,7 @@ export class ModelHolder {
       await new Promise<void>((resolve) => {
         this.#drainBelow = running;
         this.#drained = resolve;
-        timer = setTimeout(resolve, drainMs);
+        timer = setTimeout(resolve, drainMs).unref();
       });
       clearTimeout(timer);
       this.#drained = null;
