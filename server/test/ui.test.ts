@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../src/api/app.js';
+import type { CompiledModel } from '../src/compile/compile.js';
+import { ModelHolder } from '../src/runtime/model-holder.js';
 import { healthRoutes } from '../src/api/health.routes.js';
 import { uiRoutes } from '../src/api/ui.routes.js';
 import { readConfig } from '../src/config.js';
@@ -14,7 +16,7 @@ const apps: FastifyInstance[] = [];
 
 async function appWith(env: NodeJS.ProcessEnv): Promise<FastifyInstance> {
   const config = readConfig(env, dir);
-  const deps = { db: null, models: { current: null }, config, target: { db: null } } as unknown as AppDeps;
+  const deps = { db: null, models: new ModelHolder(null as unknown as CompiledModel), config, target: { db: null } } as unknown as AppDeps;
   const app = await buildApp(deps, [healthRoutes, uiRoutes], { logger: false });
   apps.push(app);
   return app;

@@ -132,12 +132,8 @@ export class Notifications {
         const now = this.clock();
         const last = this.swept.get(rule.name);
         const since = last && last.hash === rule.hash ? new Date(last.at.getTime() - SWEEP_OVERLAP_MS) : null;
-        let after: string | undefined;
-        do {
-          const result = await this.db.transaction((tx) => syncRule(tx, model, rule, { since, after }, now, this.scheduler));
-          scheduled += result.scheduled;
-          after = result.next;
-        } while (after);
+        const result = await this.db.transaction((tx) => syncRule(tx, model, rule, { since }, now, this.scheduler));
+        scheduled += result.scheduled;
         this.swept.set(rule.name, { hash: rule.hash, at: now });
       }
     }

@@ -57,12 +57,12 @@ export interface SyncResult {
   scheduled: number;
   cancelled: number;
   missed: number;
-  /** A sweep's batch was full: the next one starts after this record id. */
-  next?: string;
 }
 
-/** Records a sweep examines per transaction, so a table of millions is never read into memory at once. */
+/** Records a sweep fetches at a time from its cursor, so a table of millions is never read into memory at once. */
 export const SWEEP_BATCH = 2000;
+
+type Candidate = { id: string; source_at: string | null; holds: boolean | null };
 
 const SCHEDULE_COLUMNS = 'id::text AS id, record_id::text AS record_id, source_at, due_at, status, job_id::text AS job_id';
 
@@ -71,7 +71,7 @@ export async function syncRule(
   tx: Db,
   model: CompiledModel,
   rule: NotificationRule,
-  filter: { ids: readonly string[] } | { since: Date | null; after?: string | undefined },
+  filter: { ids: readonly string[] } | { since: Date | null },
   now: Date,
   scheduler: DueScheduler | undefined,
 ): Promise<SyncResult> {
@@ -84,28 +84,43 @@ export async function syncRule(
   const col = qualified('t', field.column);
   const source = field.type === 'date' ? `((${col} + time '${DATE_HOUR}') AT TIME ZONE ${params.add(timeZoneOf(model.app))})` : col;
   const from = `${quoteIdent(entity.table)} AS t ${cond.joins.map((j) => j.sql).join(' ')}`;
-  let sql: string;
-  if ('ids' in filter) sql = `SELECT t.id::text AS id, ${source} AS source_at, (${cond.where}) AS holds FROM ${from} WHERE t.id = ANY(${params.add(filter.ids)}::uuid[])`;
-  else {
-    // A sweep reads only the records the loop below would act on — an occurrence to schedule
-    // that is not already scheduled, sent or missed for the same date, or a scheduled one whose
-    // date or condition went away — in batches by id.
-    const active = `(COALESCE((${cond.where}), false) AND ${source} IS NOT NULL)`;
-    const terms = [
-      `((${active} AND (sched.id IS NULL OR sched.source_at IS DISTINCT FROM ${source} OR sched.status NOT IN ('scheduled', 'sent', 'missed'))) OR (sched.status = 'scheduled' AND NOT ${active}))`,
-    ];
-    if (filter.since) terms.push(`t.updated_at >= ${params.add(filter.since.toISOString())}`);
-    if (filter.after) terms.push(`t.id > ${params.add(filter.after)}::uuid`);
-    sql = `SELECT t.id::text AS id, ${source} AS source_at, (${cond.where}) AS holds FROM ${from}
-             LEFT JOIN ntf_schedule AS sched ON sched.rule = ${params.add(rule.name)} AND sched.record_id = t.id
-            WHERE ${terms.join(' AND ')} ORDER BY t.id LIMIT ${SWEEP_BATCH}`;
+  const select = `SELECT t.id::text AS id, ${source} AS source_at, (${cond.where}) AS holds FROM ${from}`;
+  if ('ids' in filter) {
+    const candidates = await tx.query<Candidate>(`${select} WHERE t.id = ANY(${params.add(filter.ids)}::uuid[])`, params.values);
+    // Records asked for by id that are gone: their occurrence is cancelled.
+    await syncCandidates(tx, rule, [...filter.ids], candidates, now, scheduler, result);
+    return result;
   }
-  const candidates = await tx.query<{ id: string; source_at: string | null; holds: boolean | null }>(sql, params.values);
-  if (!('ids' in filter) && candidates.length === SWEEP_BATCH) result.next = candidates[candidates.length - 1]?.id;
+  // A sweep reads only the records syncCandidates would act on — an occurrence to schedule that
+  // is not already scheduled, sent or missed for the same date, or a scheduled one whose date or
+  // condition went away — through a cursor, SWEEP_BATCH rows at a time (one pass over the table).
+  const active = `(COALESCE((${cond.where}), false) AND ${source} IS NOT NULL)`;
+  const terms = [
+    `((${active} AND (sched.id IS NULL OR sched.source_at IS DISTINCT FROM ${source} OR sched.status NOT IN ('scheduled', 'sent', 'missed'))) OR (sched.status = 'scheduled' AND NOT ${active}))`,
+  ];
+  if (filter.since) terms.push(`t.updated_at >= ${params.add(filter.since.toISOString())}`);
+  // Planned for every row, not for the first tenth (a cursor's default): otherwise PostgreSQL
+  // walks the primary key to start fast — 24 s over 5 M interactions against 2 s for a scan.
+  await tx.query('SET LOCAL cursor_tuple_fraction = 1');
+  await tx.query(
+    `DECLARE cardo_sweep NO SCROLL CURSOR FOR ${select}
+       LEFT JOIN ntf_schedule AS sched ON sched.rule = ${params.add(rule.name)} AND sched.record_id = t.id
+      WHERE ${terms.join(' AND ')}`,
+    params.values,
+  );
+  for (;;) {
+    const batch = await tx.query<Candidate>(`FETCH ${SWEEP_BATCH} FROM cardo_sweep`);
+    if (batch.length > 0) await syncCandidates(tx, rule, batch.map((c) => c.id), batch, now, scheduler, result);
+    if (batch.length < SWEEP_BATCH) break;
+  }
+  await tx.query('CLOSE cardo_sweep');
+  return result;
+}
+
+/** Schedules, re-schedules or cancels the occurrences of `ids` (those without a candidate are gone). */
+async function syncCandidates(tx: Db, rule: NotificationRule, ids: readonly string[], candidates: readonly Candidate[], now: Date, scheduler: DueScheduler | undefined, result: SyncResult): Promise<void> {
   const byRecord = new Map(candidates.map((c) => [c.id, c]));
-  // Records asked for by id that are gone: their occurrence is cancelled.
-  const ids = 'ids' in filter ? [...filter.ids] : candidates.map((c) => c.id);
-  if (ids.length === 0) return result;
+  if (ids.length === 0) return;
   const existing = await tx.query<ScheduleRow>(`SELECT ${SCHEDULE_COLUMNS} FROM ntf_schedule WHERE rule = $1 AND record_id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`, [rule.name, ids]);
   const current = new Map(existing.map((s) => [s.record_id, s]));
 
@@ -149,7 +164,7 @@ export async function syncRule(
          FROM unnest($4::uuid[], $5::uuid[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::uuid[]) AS r(id, record_id, source_at, due_at, status, job_id)
        ON CONFLICT (rule, record_id) DO NOTHING
        RETURNING id::text AS id`,
-      [rule.name, entity.name, at, inserts.map((r) => r.id), inserts.map((r) => r.recordId), inserts.map((r) => r.source), inserts.map((r) => r.due.toISOString()), inserts.map((r) => r.status), inserts.map((r) => r.jobId)],
+      [rule.name, rule.entity.name, at, inserts.map((r) => r.id), inserts.map((r) => r.recordId), inserts.map((r) => r.source), inserts.map((r) => r.due.toISOString()), inserts.map((r) => r.status), inserts.map((r) => r.jobId)],
     );
     const made = new Set(done.map((r) => r.id));
     for (const r of inserts) {
@@ -173,14 +188,13 @@ export async function syncRule(
   if (cancels.length > 0) {
     await tx.query(`UPDATE ntf_schedule SET status = 'cancelled', job_id = NULL, updated_at = $1 WHERE id = ANY($2::uuid[])`, [at, cancels.map((s) => s.id)]);
     for (const s of cancels) if (s.job_id) oldJobs.push(s.job_id);
-    result.cancelled = cancels.length;
+    result.cancelled += cancels.length;
   }
-  result.scheduled = jobs.length;
+  result.scheduled += jobs.length;
   if (scheduler) {
     if (oldJobs.length > 0) await scheduler.cancel(tx, oldJobs);
     if (jobs.length > 0) await scheduler.schedule(tx, jobs);
   }
-  return result;
 }
 
 /** The hook of a write (or a delete): re-syncs the record for every date rule of its entity. */
