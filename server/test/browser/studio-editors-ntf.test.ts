@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { Automation } from '../../src/generated/metadata.js';
 import { serializeMetadata } from '../../src/metadata/serialize.js';
-import { chooseOption, screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
+import { chooseOption, clickUntilShown, screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
 import { startStudio, type StudioFixture } from '../helpers/studio-fixture.js';
 
 jest.setTimeout(180_000);
@@ -43,7 +43,7 @@ async function save(editor: string): Promise<'valid' | 'invalid'> {
 describe('studio notification and automation editors', () => {
   it('creates a notification with a date trigger, e-mail and in-app, checked as typed; the file is canonical and valid', async () => {
     await page.getByText('Notifications (', { exact: false }).click();
-    await page.getByTestId('explorer-new-notification').click();
+    await clickUntilShown(page.getByTestId('explorer-new-notification'), page.getByTestId('notification-name'));
     await page.getByTestId('notification-name').fill('counterparty-anniversary');
     await chooseOption(page, page.getByTestId('notification-entity'), 'counterparty', /^counterparty$/);
     await page.getByTestId('notification-create').click();

@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { parseBpmn, type BpmnElement } from '../../src/metadata/bpmn.js';
 import type { EntityModel } from '../../src/compile/compile.js';
 import { seedRecord } from '../helpers/access-org.js';
-import { chooseOption, screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
+import { chooseOption, clickUntilShown, screenshot, studioSignIn, type UiServer } from '../helpers/browser.js';
 import { startStudio, type StudioFixture } from '../helpers/studio-fixture.js';
 
 jest.setTimeout(180_000);
@@ -174,7 +174,7 @@ describe('studio BPMN modeler', () => {
   it('creates a workflow from the explorer: a valid process for the chosen entity, opened in the modeler', async () => {
     await page.goto(`${server.url}/studio`);
     await page.getByText('Workflows (', { exact: false }).click();
-    await page.getByTestId('explorer-new-workflow').click();
+    await clickUntilShown(page.getByTestId('explorer-new-workflow'), page.getByTestId('workflow-name'));
     await page.getByTestId('workflow-name').fill('Bad Name');
     expect(await page.getByTestId('workflow-create').isDisabled()).toBe(true);
     await page.getByTestId('workflow-name').fill('contract-check');

@@ -94,3 +94,20 @@ export async function chooseOption(page: Page, select: Locator, text: string, op
     }
   }
 }
+
+/**
+ * Clicks `target` until `shown` appears: under load a click that lands while an antd menu is
+ * still animating open can be lost (the explorer's "+ New …" items open a dialog).
+ */
+export async function clickUntilShown(target: Locator, shown: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await target.click();
+    try {
+      await shown.waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (await shown.isVisible()) return;
+      if (attempt === 3) throw error;
+    }
+  }
+}
