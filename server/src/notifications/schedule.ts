@@ -66,6 +66,14 @@ type Candidate = { id: string; source_at: string | null; holds: boolean | null }
 
 const SCHEDULE_COLUMNS = 'id::text AS id, record_id::text AS record_id, source_at, due_at, status, job_id::text AS job_id';
 
+/** Over "t", a date rule's condition and the instant an occurrence counts from (a date at DATE_HOUR in the app's zone). */
+function ruleSql(model: CompiledModel, rule: NotificationRule, field: NonNullable<NotificationRule['dateField']>, now: Date, params: SqlParams) {
+  const cond = rule.def.when ? compileCondition(rule.def.when, rule.entity, model, { me: null, now }, params) : { where: 'TRUE', joins: [] };
+  const col = qualified('t', field.column);
+  const source = field.type === 'date' ? `((${col} + time '${DATE_HOUR}') AT TIME ZONE ${params.add(timeZoneOf(model.app))})` : col;
+  return { cond, source };
+}
+
 /** Brings the schedule rows of one date rule in line with the records (all, some ids, or those changed since). */
 export async function syncRule(
   tx: Db,
@@ -80,9 +88,7 @@ export async function syncRule(
   if (!field) return result;
   const entity = rule.entity;
   const params = new SqlParams();
-  const cond = rule.def.when ? compileCondition(rule.def.when, entity, model, { me: null, now }, params) : { where: 'TRUE', joins: [] };
-  const col = qualified('t', field.column);
-  const source = field.type === 'date' ? `((${col} + time '${DATE_HOUR}') AT TIME ZONE ${params.add(timeZoneOf(model.app))})` : col;
+  const { cond, source } = ruleSql(model, rule, field, now, params);
   const from = `${quoteIdent(entity.table)} AS t ${cond.joins.map((j) => j.sql).join(' ')}`;
   const select = `SELECT t.id::text AS id, ${source} AS source_at, (${cond.where}) AS holds FROM ${from}`;
   if ('ids' in filter) {
@@ -216,9 +222,7 @@ async function currentSources(tx: Db, model: CompiledModel, rule: NotificationRu
   const field = rule.dateField;
   if (!field || recordIds.length === 0) return out;
   const params = new SqlParams();
-  const cond = rule.def.when ? compileCondition(rule.def.when, rule.entity, model, { me: null, now }, params) : { where: 'TRUE', joins: [] };
-  const col = qualified('t', field.column);
-  const source = field.type === 'date' ? `((${col} + time '${DATE_HOUR}') AT TIME ZONE ${params.add(timeZoneOf(model.app))})` : col;
+  const { cond, source } = ruleSql(model, rule, field, now, params);
   const rows = await tx.query<Record<string, unknown>>(
     `SELECT t.*, ${source} AS "$source", (${cond.where}) AS "$holds" FROM ${quoteIdent(rule.entity.table)} AS t ${cond.joins.map((j) => j.sql).join(' ')} WHERE t.id = ANY(${params.add(recordIds)}::uuid[])`,
     params.values,
