@@ -172,6 +172,10 @@ describe('the CRM schema on an empty database', () => {
     expect(await indexDef(t.db, t.schema, 'counterparty_owner__brand__id_idx')).toMatch(/USING btree \(owner, brand, id\)/);
     expect(await indexDef(t.db, t.schema, 'counterparty_owner_idx')).toBeUndefined();
     expect(await indexDef(t.db, t.schema, 'counterparty_created_at_idx')).toMatch(/USING btree \(created_at\)/);
+    // The minute sweep of a date rule reads the records changed since its last run: only
+    // entities a date rule watches pay for the index on every write.
+    expect(await indexDef(t.db, t.schema, 'interaction_updated_at_idx')).toMatch(/USING btree \(updated_at\)/);
+    expect(await indexDef(t.db, t.schema, 'counterparty_updated_at_idx')).toBeUndefined();
     expect(await indexDef(t.db, t.schema, 'deal_stage_idx')).toMatch(/USING btree \(stage\)/);
     expect(await indexDef(t.db, t.schema, 'sys_user_login_uq')).toMatch(/^CREATE UNIQUE INDEX .* \(login\) WHERE \(login IS NOT NULL\)$/);
     expect(await indexDef(t.db, t.schema, 'counterparty_brand_trgm')).toMatch(/USING gin \(brand (public\.)?gin_trgm_ops\)/);

@@ -258,9 +258,11 @@ function indexSql(name: string, column: string, kind: IndexKind): (table: string
 /**
  * Every secondary index of an entity's table, deduplicated by name. `joined`: its fields
  * that other lists filter on through a reference (joinedFilterFields); `calendarFields`: its
- * date fields calendar sources query by window (calendarDateFields).
+ * date fields calendar sources query by window (calendarDateFields); `rangeColumns`: the
+ * column lists planFact reports and the date rules' sweep read ranges of (reportIndexColumns,
+ * sweptIndexColumns).
  */
-export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> = new Set(), calendarFields: ReadonlySet<string> = new Set(), reportColumns: readonly (readonly string[])[] = []): IndexSpec[] {
+export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> = new Set(), calendarFields: ReadonlySet<string> = new Set(), rangeColumns: readonly (readonly string[])[] = []): IndexSpec[] {
   const specs = new Map<string, IndexSpec>();
   const add = (column: string, kind: IndexKind) => {
     const name = constraintName(entity.table, column, kind);
@@ -308,8 +310,8 @@ export function entityIndexes(entity: EntityModel, joined: ReadonlySet<string> =
   for (const rule of entity.duplicateRules) {
     add(rule.column, rule.match === 'fuzzy' ? 'keytrgm' : rule.action === 'block' ? 'uq' : 'idx');
   }
-  // planFact metrics: a date range, for everyone or per employee.
-  for (const columns of reportColumns) {
+  // planFact metrics (a date range, for everyone or per employee) and the date rules' sweep.
+  for (const columns of rangeColumns) {
     if (columns.length === 1) add(columns[0] as string, 'idx');
     else composite(columns);
   }
@@ -339,7 +341,7 @@ function quoteTable(table: { name: string; schema?: string }): string {
   return table.schema && table.schema !== 'public' ? `${q(table.schema)}.${q(table.name)}` : q(table.name);
 }
 
-export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>, calendarFields?: ReadonlySet<string>, reportColumns?: readonly (readonly string[])[]): EntitySchema {
+export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>, calendarFields?: ReadonlySet<string>, rangeColumns?: readonly (readonly string[])[]): EntitySchema {
   const properties: Record<string, PropertyDef> = {};
   for (const field of entity.columns) {
     const prop = fieldProperty(entity, field);
@@ -353,7 +355,7 @@ export function toEntitySchema(entity: EntityModel, joined?: ReadonlySet<string>
     name: entity.name,
     tableName: entity.table,
     properties,
-    indexes: toIndexOptions(entityIndexes(entity, joined, calendarFields, reportColumns)),
+    indexes: toIndexOptions(entityIndexes(entity, joined, calendarFields, rangeColumns)),
   } as never);
 }
 
@@ -637,6 +639,19 @@ export function reportIndexColumns(model: CompiledModel): Map<string, string[][]
   return out;
 }
 
+/**
+ * `updated_at` of the entities an enabled date notification rule watches: the minute sweep
+ * (notifications/schedule.ts) looks for their records changed since its last run, which
+ * without an index reads the whole table every minute on every server (5 M interactions).
+ */
+export function sweptIndexColumns(model: CompiledModel): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  for (const { def } of model.notifications) {
+    if (def.enabled !== false && def.trigger.on === 'date' && model.entities.has(def.entity)) out.set(def.entity, [['updated_at']]);
+  }
+  return out;
+}
+
 /** Date fields calendar sources query by window (start and end), per entity. */
 export function calendarDateFields(model: CompiledModel): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -654,9 +669,10 @@ export function calendarDateFields(model: CompiledModel): Map<string, Set<string
 export function toEntitySchemas(model: CompiledModel): EntitySchema[] {
   const joined = joinedFilterFields(model);
   const calendarFields = calendarDateFields(model);
-  const reportColumns = reportIndexColumns(model);
+  const rangeColumns = reportIndexColumns(model);
+  for (const [entity, columns] of sweptIndexColumns(model)) rangeColumns.set(entity, [...(rangeColumns.get(entity) ?? []), ...columns]);
   return [
-    ...[...model.entities.values()].map((entity) => toEntitySchema(entity, joined.get(entity.name), calendarFields.get(entity.name), reportColumns.get(entity.name))),
+    ...[...model.entities.values()].map((entity) => toEntitySchema(entity, joined.get(entity.name), calendarFields.get(entity.name), rangeColumns.get(entity.name))),
     credentialSchema(),
     sessionSchema(),
     savedViewSchema(),
