@@ -17,7 +17,8 @@ export default () => ({
     return () => ({ method: 'GET', path: `/api/data/counterparty/${this.pick(side)}`, headers: auth(ctx) });
   },
   target: {
-    text: '≥ 0.6× req/s, p50 ≤ 1.3×; p50 @1 < 5 ms',
-    judge: (r, b, single) => r.rps >= 0.6 * b.rps && r.p50 <= 1.3 * b.p50 && (!single || single.runtime.p50 < 5),
+    // Issue 4 asked ≥ 0.6×; issue 12's "runtime/baseline ≤ 1.5" is the stricter ≥ 1/1.5 = 0.67×.
+    text: '≥ 0.67× req/s, p50 ≤ 1.3×; p50 @1 < 5 ms',
+    judge: (r, b, single) => r.rps >= b.rps / 1.5 && r.p50 <= 1.3 * b.p50 && (!single || single.runtime.p50 < 5),
   },
 });

@@ -48,6 +48,10 @@ async function timersExactlyOnce(ctx, servers, count = 20) {
   return { ok: once === count, text: `workflow timers with 2 processes: ${once}/${count} fired exactly once (${byJob} through a pg-boss job), ${twice} more than once, ${missing} not fired` };
 }
 
+/** The busy share of all cores from which the machine, not Cardo, is what limits a second process. */
+const SATURATED = 0.9;
+const percent = (share) => `${Math.round(share * 100)}%`;
+
 export default () => ({
   id: 'scaleOut',
   title: 'scale-out: get by id, 2 processes vs 1',
@@ -93,6 +97,12 @@ export default () => ({
       const timers = await timersExactlyOnce(ctx, servers);
       const lastOne = cpu.one.at(-1);
       const lastTwo = cpu.two.at(-1);
+      // Issue 12: with PostgreSQL on the same cores, a ratio below 1.6× is reported with what
+      // limits it. When two processes keep the machine's CPUs saturated, the CPUs are the limit
+      // (a second process can only use what one left idle); short of that, something in Cardo
+      // (a pool, a lock) held it back, and that is a failure.
+      const saturated = Math.min(...cpu.two.map((c) => c.busy)) >= SATURATED;
+      const limit = ratio >= 1.6 ? null : saturated ? `limited by CPU: one process keeps the machine ${percent(lastOne.busy)} busy, two ${percent(lastTwo.busy)}` : null;
       return {
         runtime: b,
         baseline: a,
@@ -100,9 +110,9 @@ export default () => ({
         figures: `${Math.round(b.rps)} req/s (2 proc.)`,
         baselineFigures: `${Math.round(a.rps)} req/s (1 proc.)`,
         detail: `1 process — ${describeCpu(lastOne)}; 2 processes — ${describeCpu(lastTwo)}; ${timers.text}`,
-        target: '2 processes ≥ 1.6× one; timers once',
-        pass: failed === 0 && ratio >= 1.6 && timers.ok,
-        result: failed > 0 ? `FAIL (${failed} errors)` : !timers.ok ? 'FAIL (timers)' : ratio >= 1.6 ? 'pass' : 'FAIL',
+        target: `2 processes ≥ 1.6× one, or CPUs saturated (≥ ${percent(SATURATED)} busy); timers once`,
+        pass: failed === 0 && (ratio >= 1.6 || limit !== null) && timers.ok,
+        result: failed > 0 ? `FAIL (${failed} errors)` : !timers.ok ? 'FAIL (timers)' : ratio >= 1.6 ? 'pass' : limit ? `reported — ${limit}` : 'FAIL (CPUs not saturated)',
       };
     } finally {
       await second.stop();
