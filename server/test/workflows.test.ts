@@ -208,8 +208,10 @@ describe('document approval: other paths', () => {
     expect(offered).toMatchObject({ offered: true, assignee: null, onBehalfOf: lawyer2.id, outcomes: ['approve', 'rework', 'reject'] });
     const done = await call(deputy, 'POST', `/api/tasks/${offered.id}/complete`, { outcome: 'approve' });
     expect([done.status, done.body.assignee, done.body.outcome]).toEqual([200, deputy.id, 'approve']);
-    const [audit] = await t.db.query<{ actor: string; on_behalf_of: string }>(`SELECT actor::text AS actor, on_behalf_of::text AS on_behalf_of FROM sys_audit WHERE record_id = $1 AND action = 'update' ORDER BY created_at DESC LIMIT 1`, [offered.id]);
-    expect(audit).toEqual({ actor: deputy.id, on_behalf_of: lawyer2.id });
+    const [audit] = await t.db.query<{ actor: string; on_behalf_of: string; changes: string }>(`SELECT actor::text AS actor, on_behalf_of::text AS on_behalf_of, changes::text AS changes FROM sys_audit WHERE record_id = $1 AND action = 'update' ORDER BY created_at DESC LIMIT 1`, [offered.id]);
+    expect({ actor: audit?.actor, on_behalf_of: audit?.on_behalf_of }).toEqual({ actor: deputy.id, on_behalf_of: lawyer2.id });
+    // The change is diffed against the task row the completion locked (not read a second time).
+    expect(JSON.parse(audit?.changes ?? '{}')).toMatchObject({ status: { from: 'open', to: 'completed' }, assignee: { from: null, to: deputy.id }, outcome: { from: null, to: 'approve' } });
     // Claimed: it left every other inbox and stays in the deputy's completed list.
     expect((await inbox(lawyer)).some((i) => i.id === offered.id)).toBe(false);
     expect((await inbox(deputy, 'completed')).map((i) => i.id)).toContain(offered.id);

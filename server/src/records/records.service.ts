@@ -63,6 +63,11 @@ export interface WriteOptions {
   access?: Access;
   /** For writes made by automations: the chain that led to them (loop protection). */
   chain?: readonly ChainStep[];
+  /**
+   * updateRecord: the record's row as the caller read it in this transaction, already locked
+   * FOR UPDATE or FOR NO KEY UPDATE (a workflow completing a task it locked): not read again.
+   */
+  locked?: Readonly<Record<string, unknown>>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -131,7 +136,7 @@ export async function updateRecord(db: Db, model: CompiledModel, entity: EntityM
     // NO KEY UPDATE (what the UPDATE itself takes), not UPDATE: it does not wait for the key-share
     // locks of transactions inserting children of this record — an interaction whose automation
     // then updates its deal would otherwise deadlock with another interaction of the same deal.
-    const [current] = await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR NO KEY UPDATE`, [id]);
+    const [current] = options.locked?.id === id ? [options.locked] : await tx.query(`SELECT * FROM ${quoteIdent(entity.table)} WHERE id = $1 FOR NO KEY UPDATE`, [id]);
     if (!current) throw new CardoError('CARDO_ERR_API_NOT_FOUND', `There is no ${entity.name} ${id}.`);
     options.access?.assertRow(entity, 'update', current, id);
     const actor = options.access ? options.access.actorFor(current.owner) : options.actor;

@@ -211,7 +211,8 @@ export class Workflows {
       const actor: Actor = { userId: access.org.userId, onBehalfOf: assignee ? (assignee !== access.org.userId ? assignee : null) : (offer ?? null) };
       const changes: Record<string, unknown> = { status: 'completed', outcome, comment, completedAt: now.toISOString() };
       if (!assignee) changes.assignee = access.org.userId;
-      const completed = await updateRecord(tx, model, sysTask, taskId, changes, task.version, { actor, now });
+      // The task row was locked above: updateRecord need not read it again.
+      const completed = await updateRecord(tx, model, sysTask, taskId, changes, task.version, { actor, now, locked: row });
       if (!instance || !def || !elementId) return completed;
       if (instance.status !== 'running') throw new CardoError('CARDO_ERR_WORKFLOW_FAILED', `The process instance is ${instance.status}.`);
       if (values && Object.keys(values).length > 0) {
