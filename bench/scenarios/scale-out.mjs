@@ -102,7 +102,7 @@ export default () => ({
       // (a second process can only use what one left idle); short of that, something in Cardo
       // (a pool, a lock) held it back, and that is a failure.
       const saturated = Math.min(...cpu.two.map((c) => c.busy)) >= SATURATED;
-      const limit = ratio >= 1.6 ? null : saturated ? `limited by CPU: one process keeps the machine ${percent(lastOne.busy)} busy, two ${percent(lastTwo.busy)}` : null;
+      const limit = saturated ? `limited by CPU: one process keeps the machine ${percent(lastOne.busy)} busy, two ${percent(lastTwo.busy)}` : null;
       return {
         runtime: b,
         baseline: a,

@@ -14,7 +14,7 @@ import type { RecordChange } from '../records/records.service.js';
 import type { ModelHolder } from '../runtime/model-holder.js';
 import { sendPendingEmails, type Mailer, type OutboxRun } from './email.js';
 import { rulesOf, type NotificationRule } from './rules.js';
-import { fireIn, fireManyIn, syncRecord, syncRule, type DueScheduler, type FireOutcome } from './schedule.js';
+import { fireIn, fireManyIn, syncRecord, syncRule, SWEEP_SETTINGS, type DueScheduler, type FireOutcome } from './schedule.js';
 import { sendNotice } from './send.js';
 
 export interface NotificationsOptions {
@@ -132,7 +132,7 @@ export class Notifications {
         const now = this.clock();
         const last = this.swept.get(rule.name);
         const since = last && last.hash === rule.hash ? new Date(last.at.getTime() - SWEEP_OVERLAP_MS) : null;
-        const result = await this.db.transaction((tx) => syncRule(tx, model, rule, { since }, now, this.scheduler));
+        const result = await this.db.transaction((tx) => syncRule(tx, model, rule, { since }, now, this.scheduler), { settings: SWEEP_SETTINGS });
         scheduled += result.scheduled;
         this.swept.set(rule.name, { hash: rule.hash, at: now });
       }

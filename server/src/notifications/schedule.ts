@@ -62,6 +62,13 @@ export interface SyncResult {
 /** Records a sweep fetches at a time from its cursor, so a table of millions is never read into memory at once. */
 export const SWEEP_BATCH = 2000;
 
+/**
+ * A sweep's cursor planned for every row, not for the first tenth (a cursor's default):
+ * otherwise PostgreSQL walks the primary key to start fast — 24 s over 5 M interactions against
+ * 2 s for a scan. Passed to the sweep's transaction, it travels with its BEGIN.
+ */
+export const SWEEP_SETTINGS = { cursor_tuple_fraction: '1' } as const;
+
 type Candidate = { id: string; source_at: string | null; holds: boolean | null };
 
 const SCHEDULE_COLUMNS = 'id::text AS id, record_id::text AS record_id, source_at, due_at, status, job_id::text AS job_id';
@@ -105,21 +112,21 @@ export async function syncRule(
     `((${active} AND (sched.id IS NULL OR sched.source_at IS DISTINCT FROM ${source} OR sched.status NOT IN ('scheduled', 'sent', 'missed'))) OR (sched.status = 'scheduled' AND NOT ${active}))`,
   ];
   if (filter.since) terms.push(`t.updated_at >= ${params.add(filter.since.toISOString())}`);
-  // Planned for every row, not for the first tenth (a cursor's default): otherwise PostgreSQL
-  // walks the primary key to start fast — 24 s over 5 M interactions against 2 s for a scan.
-  await tx.query('SET LOCAL cursor_tuple_fraction = 1');
-  await tx.query(
-    `DECLARE cardo_sweep NO SCROLL CURSOR FOR ${select}
-       LEFT JOIN ntf_schedule AS sched ON sched.rule = ${params.add(rule.name)} AND sched.record_id = t.id
-      WHERE ${terms.join(' AND ')}`,
-    params.values,
-  );
-  for (;;) {
-    const batch = await tx.query<Candidate>(`FETCH ${SWEEP_BATCH} FROM cardo_sweep`);
-    if (batch.length > 0) await syncCandidates(tx, rule, batch.map((c) => c.id), batch, now, scheduler, result);
-    if (batch.length < SWEEP_BATCH) break;
-  }
-  await tx.query('CLOSE cardo_sweep');
+  // Settings already in force (the sweep's own transaction) cost no statement here.
+  await tx.transaction(async (cursor) => {
+    await cursor.query(
+      `DECLARE cardo_sweep NO SCROLL CURSOR FOR ${select}
+         LEFT JOIN ntf_schedule AS sched ON sched.rule = ${params.add(rule.name)} AND sched.record_id = t.id
+        WHERE ${terms.join(' AND ')}`,
+      params.values,
+    );
+    for (;;) {
+      const batch = await cursor.query<Candidate>(`FETCH ${SWEEP_BATCH} FROM cardo_sweep`);
+      if (batch.length > 0) await syncCandidates(cursor, rule, batch.map((c) => c.id), batch, now, scheduler, result);
+      if (batch.length < SWEEP_BATCH) break;
+    }
+    await cursor.query('CLOSE cardo_sweep');
+  }, { settings: SWEEP_SETTINGS });
   return result;
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EntitySchema } from '@mikro-orm/core';
 import type { CompiledModel, ColumnType, EntityModel, FieldModel } from '../compile/compile.js';
+import { rulesOf } from '../notifications/rules.js';
 
 /**
  * The compiled model as MikroORM EntitySchemas: the target the schema diff (plan/apply)
@@ -645,11 +646,8 @@ export function reportIndexColumns(model: CompiledModel): Map<string, string[][]
  * without an index reads the whole table every minute on every server (5 M interactions).
  */
 export function sweptIndexColumns(model: CompiledModel): Map<string, string[][]> {
-  const out = new Map<string, string[][]>();
-  for (const { def } of model.notifications) {
-    if (def.enabled !== false && def.trigger.on === 'date' && model.entities.has(def.entity)) out.set(def.entity, [['updated_at']]);
-  }
-  return out;
+  // The sweep's own list of date rules, so the index follows exactly the entities it reads.
+  return new Map([...rulesOf(model).dates.keys()].map((entity) => [entity, [['updated_at']]]));
 }
 
 /** Date fields calendar sources query by window (start and end), per entity. */
