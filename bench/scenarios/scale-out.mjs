@@ -5,7 +5,7 @@
 // CPU time of the servers, the PostgreSQL backends and the load generator is reported, so the
 // table says what limited the second process (on 2 cores everything shares them).
 import { auth, cycler, samplePercent, shuffle } from './helpers.mjs';
-import { backendPids, cpuMeter, describeCpu } from './helpers-cpu.mjs';
+import { backendPids, cpuMeter, describeCpu } from '../lib/cpu.mjs';
 import { mergeRuns, runLoad } from '../lib/load.mjs';
 
 /**
