@@ -216,7 +216,7 @@ export function printWorkflows(r, url, print = console.log) {
   line('baseline (same rows by hand, no engine)', side(r.baseline));
   line('engine alone (in memory, no database)', `${r.engine.rate.toFixed(1)} instances/s  (${perInstance(r.engine.cpuMs)})`);
   line(`engine alone, ${cpus} side by side (one per CPU)`, `${r.sideBySide.engine.rate.toFixed(1)} instances/s  (${perInstance(r.sideBySide.engine.cpuMs, cpus * N)})`);
-  line(`ceiling on bpmn-engine (engine + baseline CPU)`, `${engineCeiling(r).toFixed(1)} instances/s on ${cpus} CPUs`);
+  line('ceiling on bpmn-engine (engine + baseline CPU)', `${engineCeiling(r).toFixed(1)} instances/s on ${cpus} CPUs`);
   line('ratio runtime / baseline time', `${(r.baseline.rate / r.runtime.rate).toFixed(2)}×`);
   line('ratio runtime / baseline CPU', `${(r.runtime.cpuMs / r.baseline.cpuMs).toFixed(2)}×`);
   line('engines kept between steps (hits / recoveries)', `${r.engines.hits} / ${r.engines.misses}`);
