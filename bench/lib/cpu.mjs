@@ -1,5 +1,6 @@
-// CPU accounting for the scenarios that must say what limits them: the machine's busy time
-// (/proc/stat) and the CPU time of given processes (/proc/<pid>/stat), over a measurement.
+// CPU accounting for the measurements that must say what limits them (the scale-out scenario,
+// PostgreSQL's share in the workflow benchmark): the machine's busy time (/proc/stat) and the CPU
+// time of given processes (/proc/<pid>/stat), over a measurement.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 

@@ -2,7 +2,7 @@
 // benchmark's own process or, side by side, in worker threads (bench/lib/workflow-worker.mjs):
 // the runtime's workflow service advancing instances, and bpmn-engine alone in memory.
 import { EventEmitter } from 'node:events';
-import { importDist, loadCompiledModel } from './dist.mjs';
+import { importDist } from './dist.mjs';
 
 // The two-step approval: lawyer review, then the head's approval, each a wait state.
 export const TWO_STEP = `<?xml version="1.0" encoding="UTF-8"?>
@@ -40,12 +40,11 @@ export async function pool(items, concurrency, fn) {
 }
 
 /**
- * The runtime's side, prepared on the model in `metadataDir` (which has the bench process) and
- * the database at `url`: `run(docs)` starts an instance on each document, completes the review
+ * The runtime's side, prepared on the compiled `model` (which has the bench process) and the
+ * database at `url`: `run(docs)` starts an instance on each document, completes the review
  * as the lawyer and the approval as the head — three transactions per instance, C at a time.
  */
-export async function runtimeLeg({ url, metadataDir, users, concurrency }) {
-  const model = await loadCompiledModel(metadataDir);
+export async function runtimeLeg({ url, model, users, concurrency }) {
   const { openDb } = await importDist('db/db.js');
   const { Workflows } = await importDist('workflows/workflows.service.js');
   const { ModelHolder } = await importDist('runtime/model-holder.js');

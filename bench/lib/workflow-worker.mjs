@@ -3,10 +3,12 @@
 // would have. It prepares, says 'ready', runs on 'go' and answers 'done' with its timing, and on
 // 'close' closes its database pool and says 'closed'.
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadCompiledModel } from './dist.mjs';
 import { engineLeg, runtimeLeg } from './workflow-legs.mjs';
 
-const { leg, docs, instances, ...options } = workerData;
-const prepared = leg === 'runtime' ? await runtimeLeg(options) : await engineLeg();
+// A model cannot cross threads: a runtime copy compiles the metadata directory it is given.
+const { leg, docs, instances, metadataDir, ...options } = workerData;
+const prepared = leg === 'runtime' ? await runtimeLeg({ ...options, model: await loadCompiledModel(metadataDir) }) : await engineLeg();
 parentPort.postMessage({ ready: true });
 parentPort.on('message', async (message) => {
   if (message === 'go') parentPort.postMessage({ done: true, ...(await prepared.run(leg === 'runtime' ? docs : instances)) });
